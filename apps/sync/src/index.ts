@@ -1,0 +1,1 @@
+export { paperbridge, runCli } from "./cli.js"

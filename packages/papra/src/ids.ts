@@ -1,0 +1,15 @@
+import * as Schema from "effect/Schema"
+
+// Papra ids are a prefix and 24 lower-case alphanumerics; the server answers 400 for any other
+// shape (papra-server-behaviour.md), so a malformed id is caught before it is sent.
+const prefixedId = <const Prefix extends string>(prefix: Prefix) =>
+  Schema.String.pipe(Schema.pattern(new RegExp(`^${prefix}_[a-z0-9]{24}$`)))
+
+export const PapraOrganizationId = prefixedId("org").pipe(Schema.brand("PapraOrganizationId"))
+export type PapraOrganizationId = typeof PapraOrganizationId.Type
+
+export const PapraDocumentId = prefixedId("doc").pipe(Schema.brand("PapraDocumentId"))
+export type PapraDocumentId = typeof PapraDocumentId.Type
+
+export const PapraTagId = prefixedId("tag").pipe(Schema.brand("PapraTagId"))
+export type PapraTagId = typeof PapraTagId.Type
