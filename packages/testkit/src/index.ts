@@ -1,2 +1,3 @@
 export * from "./faults.js"
 export * from "./http-server.js"
+export * from "./pdf.js"
