@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto"
+import type { MappedPaperlessDocument } from "./documents.js"
+
+/**
+ * The mapped metadata of a linked document, in one side-neutral vocabulary (Paperless ids; the
+ * links translate Papra's), so the engine can store it as the base of a later three-way merge and
+ * compare it with either side mapped the same way. Neither server's `modified`/`updatedAt` can be
+ * trusted for that (Papra's never moves; Paperless's misses renames: peers-and-traps.md).
+ */
+export interface DocumentSnapshot {
+  readonly title: string
+  readonly originalFileName: string
+  readonly created: string | null
+  /** SHA-256 of the content (hex), or null when the content was not read; the text itself can be megabytes. */
+  readonly contentSha256: string | null
+  readonly correspondent: number | null
+  readonly documentType: number | null
+  readonly storagePath: number | null
+  readonly tags: ReadonlyArray<number>
+  readonly archiveSerialNumber: number | null
+  /** Field id (as a string, JSON object keys) → value. */
+  readonly customFields: Readonly<Record<string, unknown>>
+  readonly notes: ReadonlyArray<string>
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex")
+
+export const documentSnapshot = (document: MappedPaperlessDocument): DocumentSnapshot => ({
+  title: document.title,
+  originalFileName: document.originalFileName,
+  created: document.created,
+  contentSha256: document.content === undefined ? null : sha256(document.content),
+  correspondent: document.correspondent,
+  documentType: document.documentType,
+  storagePath: document.storagePath,
+  tags: [...document.tags].sort((a, b) => a - b),
+  archiveSerialNumber: document.archiveSerialNumber,
+  customFields: Object.fromEntries(
+    [...document.customFields]
+      .sort((a, b) => a.field - b.field)
+      .map(({ field, value }) => [
+        String(field),
+        Array.isArray(value) ? [...value].sort((a, b) => a - b) : value,
+      ]),
+  ),
+  notes: [...document.notes],
+})
+
+/** JSON with object keys sorted at every level, so equal values always give the same text. */
+export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value))
+
+const sortKeys = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    )
+  }
+  return value
+}
+
+/** SHA-256 (hex) of the snapshot's canonical JSON: equal snapshots, equal hashes. */
+export const snapshotHash = (snapshot: DocumentSnapshot): string => sha256(canonicalJson(snapshot))
