@@ -65,6 +65,15 @@ export const PropertyOverride = Schema.Struct({
 })
 export type PropertyOverride = typeof PropertyOverride.Type
 
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const TimeZone = Schema.String.pipe(
   Schema.filter((zone) => isTimeZone(zone) || `unknown IANA time zone "${zone}"`),
 )
@@ -122,14 +131,6 @@ export class MappingConfigError extends Data.TaggedError("MappingConfigError")<{
   readonly message: string
 }> {}
 
-const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
 
 const entryPath = (path: ReadonlyArray<PropertyKey>): string =>
   path
