@@ -1,0 +1,51 @@
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+
+/** One exchange recorded from the real Papra server (see shared/notes/papra-server-behaviour.md). */
+export interface RecordedExchange {
+  readonly file: string
+  readonly request: {
+    readonly method: string
+    readonly path: string
+    readonly pathTemplate: string
+    readonly query?: Readonly<Record<string, string | number>>
+    readonly body?: unknown
+    readonly auth?: string
+  }
+  readonly status: number
+  readonly responseHeaders: Readonly<Record<string, string>>
+  readonly response: unknown
+  readonly note?: string
+}
+
+const here = Path.dirname(new URL(import.meta.url).pathname)
+
+// The fixtures live beside the repository (../shared next to the checkout), not inside it.
+const candidates = [
+  process.env.PAPRA_FIXTURES_DIR,
+  Path.resolve(here, "../../../../shared/fixtures/papra"),
+  "/work/shared/fixtures/papra",
+].filter((dir): dir is string => dir !== undefined)
+
+export const fixturesDir = (): string => {
+  const found = candidates.find((dir) => Fs.existsSync(Path.join(dir, "_index.json")))
+  if (found === undefined) throw new Error(`Papra fixtures not found; looked in ${candidates.join(", ")}`)
+  return found
+}
+
+export const loadExchanges = (): ReadonlyArray<RecordedExchange> => {
+  const dir = fixturesDir()
+  const index = JSON.parse(Fs.readFileSync(Path.join(dir, "_index.json"), "utf8")) as {
+    exchanges: ReadonlyArray<{ file: string }>
+  }
+  return index.exchanges.map(({ file }) => ({
+    file,
+    ...(JSON.parse(Fs.readFileSync(Path.join(dir, file), "utf8")) as Omit<RecordedExchange, "file">),
+  }))
+}
+
+export const loadExchange = (file: string): RecordedExchange => {
+  const found = loadExchanges().find((exchange) => exchange.file === file)
+  if (found === undefined) throw new Error(`no fixture ${file}`)
+  return found
+}
