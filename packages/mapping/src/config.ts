@@ -131,14 +131,15 @@ export class MappingConfigError extends Data.TaggedError("MappingConfigError")<{
   readonly message: string
 }> {}
 
-
 const entryPath = (path: ReadonlyArray<PropertyKey>): string =>
   path
-    .map((segment, index) =>
-      typeof segment === "string" && /^[A-Za-z_$][\w$]*$/.test(segment)
+    .map((segment, index) => {
+      // Keys of `customFields`/`properties` are user-chosen names: always quoted, as in the messages.
+      const isName = index > 0 && (path[index - 1] === "customFields" || path[index - 1] === "properties")
+      return typeof segment === "string" && !isName && /^[A-Za-z_$][\w$]*$/.test(segment)
         ? `${index === 0 ? "" : "."}${segment}`
-        : `[${JSON.stringify(typeof segment === "symbol" ? String(segment) : segment)}]`,
-    )
+        : `[${JSON.stringify(typeof segment === "symbol" ? String(segment) : segment)}]`
+    })
     .join("") || "(config)"
 
 /**
