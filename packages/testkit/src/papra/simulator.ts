@@ -19,6 +19,10 @@ export interface PapraSimulatorOptions {
   readonly maxUploadSize?: number
   /** Delay before the 504 for a multipart upload with no file part (the real server waits 300 s). Default 0. */
   readonly noFilePartDelayMs?: number
+  /** The organization owner every key acts as (default "Simulator Owner", owner@example.com). */
+  readonly owner?: { readonly name: string; readonly email: string }
+  /** Name of the all-permissions key (`apiKey`). */
+  readonly apiKeyName?: string
   /** Loaded into the primary organization before the server starts answering. */
   readonly corpus?: PapraCorpus
 }
@@ -37,7 +41,7 @@ export interface PapraSimulator {
   readonly faults: FaultPlan
   readonly requests: ReadonlyArray<RecordedRequest>
   /** A new key for the same user holding only these permissions, e.g. ["documents:read"]. */
-  createApiKey(permissions: ReadonlyArray<string>): string
+  createApiKey(permissions: ReadonlyArray<string>, name?: string): string
   /** Pre-loads tags, properties and documents without HTTP (see seed.ts); default: the primary organization. */
   seed(corpus: PapraCorpus, organizationId?: string): PapraSeeded
   /** Runs every pending content extraction now. */
@@ -51,10 +55,17 @@ export const PAPRA_DEFAULT_MAX_UPLOAD_SIZE = 25 * 1024 * 1024
 /** Starts an in-memory Papra on a real socket (random port unless `port` is given). */
 export const startPapraSimulator = async (options: PapraSimulatorOptions = {}): Promise<PapraSimulator> => {
   const store = new PapraStore(options.seed ?? 1)
-  const owner = store.createUser("Simulator Owner", "owner@example.com")
+  const owner = store.createUser(
+    options.owner?.name ?? "Simulator Owner",
+    options.owner?.email ?? "owner@example.com",
+  )
   const outsider = store.createUser("Outsider", "outsider@example.com")
   const organization = store.createOrganization("Primary Org", owner.id)
-  const apiKey = store.createApiKey(owner.id, PAPRA_PERMISSIONS, "simulator-all-permissions")
+  const apiKey = store.createApiKey(
+    owner.id,
+    PAPRA_PERMISSIONS,
+    options.apiKeyName ?? "simulator-all-permissions",
+  )
   const extraction = new ExtractionQueue(store, options.extractionDelayMs ?? 50)
   const routes = papraRoutes({
     extraction,
@@ -76,7 +87,7 @@ export const startPapraSimulator = async (options: PapraSimulatorOptions = {}): 
     outsiderUserId: outsider.id,
     faults: server.faults,
     requests: server.requests,
-    createApiKey: (permissions) => store.createApiKey(owner.id, permissions).token,
+    createApiKey: (permissions, name) => store.createApiKey(owner.id, permissions, name).token,
     seed: (corpus, organizationId = organization.id) => seedCorpus(store, organizationId, owner.id, corpus),
     flushExtraction: () => extraction.flush(),
     get pendingExtractions() {
