@@ -1,0 +1,87 @@
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type { DocumentId } from "./documents.js"
+import { type PaperlessError, PaperlessTransportError } from "./errors.js"
+import type { Query, RequestSpec, Transport } from "./transport.js"
+
+/** A file the server is sending: metadata from the headers, bytes as they arrive. */
+export interface DocumentFile {
+  /** From Content-Disposition, `filename*` (UTF-8) preferred over the ASCII fallback. */
+  readonly filename: string | undefined
+  readonly contentType: string | undefined
+  readonly contentLength: number | undefined
+  /** 3.0 thumbs: SHA-256 of the original; 2.20 previews: MD5 of the archive. */
+  readonly etag: string | undefined
+  /** Read it once; nothing is buffered. */
+  readonly stream: Stream.Stream<Uint8Array, PaperlessError>
+}
+
+/**
+ * Pure. The server sends `attachment; filename="<ASCII fallback>"; filename*=utf-8''<percent-encoded>`,
+ * and the fallback drops every non-ASCII character (`documents.download.unicode.json`).
+ */
+export const filenameFromDisposition = (header: string | undefined): string | undefined => {
+  if (header === undefined) return undefined
+  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header)
+  if (extended?.[2] !== undefined) {
+    try {
+      return decodeURIComponent(extended[2].trim())
+    } catch {
+      // A malformed escape: fall through to the plain parameter.
+    }
+  }
+  const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header)
+  if (quoted?.[1] !== undefined) return quoted[1].replace(/\\(.)/g, "$1")
+  const bare = /filename\s*=\s*([^;]+)/i.exec(header)
+  return bare?.[1]?.trim()
+}
+
+export const toDocumentFile = (
+  spec: RequestSpec,
+  response: HttpClientResponse.HttpClientResponse,
+): DocumentFile => {
+  const length = Number.parseInt(response.headers["content-length"] ?? "", 10)
+  return {
+    filename: filenameFromDisposition(response.headers["content-disposition"]),
+    contentType: response.headers["content-type"],
+    contentLength: Number.isFinite(length) ? length : undefined,
+    etag: response.headers.etag?.replace(/^W\//, "").replace(/"/g, ""),
+    stream: response.stream.pipe(
+      Stream.mapError(
+        (error) =>
+          new PaperlessTransportError({ method: spec.method, endpoint: spec.path, reason: error.message }),
+      ),
+    ),
+  }
+}
+
+export interface FileOptions {
+  /** The uploaded bytes instead of the archived PDF/A (2.20 archives every PDF by default). */
+  readonly original?: boolean
+  /** 3.0 document versions: one version's bytes instead of the newest. */
+  readonly version?: number
+}
+
+export interface Files {
+  readonly download: (id: DocumentId, options?: FileOptions) => Effect.Effect<DocumentFile, PaperlessError>
+  readonly preview: (id: DocumentId, options?: FileOptions) => Effect.Effect<DocumentFile, PaperlessError>
+  /** WEBP on both generations. */
+  readonly thumb: (id: DocumentId) => Effect.Effect<DocumentFile, PaperlessError>
+}
+
+export const makeFiles = (transport: Transport): Files => {
+  const open = (id: DocumentId, kind: string, options?: FileOptions) => {
+    const query: Query = {
+      ...(options?.original === true ? { original: "true" } : {}),
+      ...(options?.version === undefined ? {} : { version: options.version }),
+    }
+    const spec: RequestSpec = { method: "GET", path: `/api/documents/${id}/${kind}/`, query }
+    return Effect.map(transport.open(spec), (response) => toDocumentFile(spec, response))
+  }
+  return {
+    download: (id, options) => open(id, "download", options),
+    preview: (id, options) => open(id, "preview", options),
+    thumb: (id) => open(id, "thumb"),
+  }
+}

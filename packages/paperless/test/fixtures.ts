@@ -1,0 +1,133 @@
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+/** The recorded exchanges live beside the repository (`../shared/fixtures/…`). */
+const here = Path.dirname(fileURLToPath(import.meta.url))
+export const FIXTURE_DIRS = {
+  "3.0": Path.resolve(here, "../../../../shared/fixtures/paperless"),
+  "2.20": Path.resolve(here, "../../../../shared/fixtures/paperless-2.20"),
+} as const
+export type Generation = keyof typeof FIXTURE_DIRS
+
+export const fixturesPresent = Object.values(FIXTURE_DIRS).every((dir) =>
+  Fs.existsSync(Path.join(dir, "_index.json")),
+)
+
+export interface Fixture {
+  readonly generation: Generation
+  readonly file: string
+  readonly apiVersion: number | string | undefined
+  readonly request: {
+    readonly method: string
+    readonly path: string
+    readonly pathTemplate: string
+    readonly headers?: Record<string, string>
+    readonly body?: unknown
+  }
+  readonly status: number
+  readonly responseHeaders: Record<string, string>
+  readonly response: unknown
+}
+
+interface IndexEntry {
+  readonly file: string
+  readonly apiVersion?: number | string
+}
+
+export const loadFixtures = (generation: Generation): ReadonlyArray<Fixture> => {
+  const dir = FIXTURE_DIRS[generation]
+  const index = JSON.parse(Fs.readFileSync(Path.join(dir, "_index.json"), "utf8")) as {
+    exchanges: ReadonlyArray<IndexEntry>
+  }
+  return index.exchanges.map((entry) => {
+    const raw = JSON.parse(Fs.readFileSync(Path.join(dir, entry.file), "utf8")) as Omit<
+      Fixture,
+      "generation" | "file" | "apiVersion"
+    >
+    return { ...raw, generation, file: entry.file, apiVersion: entry.apiVersion }
+  })
+}
+
+export const loadFixture = (generation: Generation, file: string): Fixture => {
+  const found = loadFixtures(generation).find((fixture) => fixture.file === file)
+  if (found === undefined) throw new Error(`no fixture ${generation}/${file}`)
+  return found
+}
+
+const isSummary = (body: unknown, key: "_binary" | "_text"): body is Record<string, unknown> =>
+  typeof body === "object" && body !== null && key in body
+
+/** The recorded body as the server sent it (binary and long HTML bodies were stored as summaries). */
+export const fixtureBody = (fixture: Fixture): string | Uint8Array | null => {
+  const body = fixture.response
+  if (body === null || body === undefined) return null
+  if (isSummary(body, "_binary")) return Buffer.from(String(body.first_bytes ?? ""), "latin1")
+  if (isSummary(body, "_text")) return String(body.first_chars ?? "")
+  const contentType = fixture.responseHeaders["content-type"] ?? ""
+  if (typeof body === "string" && !contentType.includes("json")) return body
+  return JSON.stringify(body)
+}
+
+export const fixtureResponse = (fixture: Fixture): Response => {
+  const noBody = fixture.status === 204 || fixture.status === 304 || fixture.request.method === "HEAD"
+  const headers = new Headers()
+  for (const [key, value] of Object.entries(fixture.responseHeaders)) {
+    if (key !== "content-length") headers.set(key, value)
+  }
+  const body = noBody ? null : fixtureBody(fixture)
+  return new Response(body, { status: fixture.status, headers })
+}
+
+/** A request as the replay client saw it, for assertions on what the client sent. */
+export interface SeenRequest {
+  readonly method: string
+  readonly url: URL
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: unknown
+}
+
+/**
+ * An HttpClient that answers each request with the fixture `route` picks (or a plain Response),
+ * recording what was sent.
+ */
+export const replayLayer = (
+  route: (request: SeenRequest) => Fixture | Response,
+  seen: Array<SeenRequest> = [],
+): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.succeed(
+    HttpClient.HttpClient,
+    HttpClient.make((request, url) =>
+      Effect.sync(() => {
+        const seenRequest: SeenRequest = {
+          method: request.method,
+          url,
+          headers: request.headers,
+          body:
+            request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : request.body,
+        }
+        seen.push(seenRequest)
+        const answer = route(seenRequest)
+        return HttpClientResponse.fromWeb(
+          request,
+          answer instanceof Response ? answer : fixtureResponse(answer),
+        )
+      }),
+    ),
+  )
+
+/** Route by method and path (query ignored) to the first fixture of a set. */
+export const routeTo =
+  (fixtures: ReadonlyArray<Fixture>) =>
+  (request: SeenRequest): Fixture | Response => {
+    const hit = fixtures.find(
+      (fixture) =>
+        fixture.request.method === request.method &&
+        fixture.request.path.split("?")[0] === request.url.pathname,
+    )
+    return hit ?? new Response(JSON.stringify({ detail: "Not found." }), { status: 404 })
+  }
