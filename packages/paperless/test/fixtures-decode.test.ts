@@ -61,8 +61,8 @@ const decoderFor = (fixture: Fixture): Decoder => {
   const { method, pathTemplate } = fixture.request
   const key = `${method} ${pathTemplate}`
   const fields = fieldsOf(fixture)
-  const documentSchema =
-    fields === undefined ? Document : Document.pipe(Schema.pick("id", ...(fields as Array<"id">)))
+  const documentSchema: Schema.Schema<unknown, unknown> =
+    fields === undefined ? as(Document) : as(Document.pipe(Schema.pick("id", ...(fields as Array<"id">))))
   switch (key) {
     case "GET /api/documents/":
       return as(
