@@ -1,0 +1,42 @@
+import * as Data from "effect/Data"
+import type { EntityKind, Pair } from "./endpoints.js"
+
+const describe = (cause: unknown): string => {
+  if (cause instanceof Error) {
+    const inner = "cause" in cause && cause.cause instanceof Error ? `: ${cause.cause.message}` : ""
+    return `${cause.message}${inner}`
+  }
+  return String(cause)
+}
+
+/** The state file could not be opened, migrated, read or written. */
+export class StateStoreError extends Data.TaggedError("StateStoreError")<{
+  readonly operation: string
+  readonly path: string
+  readonly cause: unknown
+}> {
+  override get message() {
+    return `state store ${this.path}: could not ${this.operation}: ${describe(this.cause)}`
+  }
+}
+
+/**
+ * A link would map an id that is already linked to a different partner. Linking it anyway would
+ * let one document stand for two, so the engine must stop and report instead.
+ */
+export class LinkConflictError extends Data.TaggedError("LinkConflictError")<{
+  readonly kind: EntityKind
+  readonly pair: Pair
+  readonly sourceId: string
+  readonly targetId: string
+  readonly linkedSourceId: string | undefined
+  readonly linkedTargetId: string | undefined
+}> {
+  override get message() {
+    const existing =
+      this.linkedTargetId !== undefined
+        ? `${this.sourceId} is already linked to ${this.linkedTargetId}`
+        : `${this.targetId} is already linked to ${this.linkedSourceId}`
+    return `cannot link ${this.kind} ${this.sourceId} (${this.pair.source}) to ${this.targetId} (${this.pair.target}): ${existing}`
+  }
+}

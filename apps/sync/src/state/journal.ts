@@ -1,0 +1,235 @@
+import * as SqlSchema from "@effect/sql/SqlSchema"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type { Database } from "./database.js"
+import { Endpoint, EntityKind, type Pair } from "./endpoints.js"
+import type { StateStoreError } from "./errors.js"
+import type { failureOperations } from "./failures.js"
+import type { Link, linkOperations } from "./links.js"
+import type { snapshotOperations } from "./snapshots.js"
+
+/** Calls that would duplicate something if repeated blindly after a crash. */
+export const JournalOperation = Schema.Literal("upload", "create")
+export type JournalOperation = typeof JournalOperation.Type
+
+export const JournalState = Schema.Literal("pending", "done", "failed")
+export type JournalState = typeof JournalState.Type
+
+/**
+ * Written before a non-idempotent call and settled after it. An entry still `pending` when a run
+ * starts is half-done: the call may or may not have reached the server, so the engine looks the
+ * target up (Papra: SHA-256; Paperless: task id, then checksum) instead of calling again.
+ */
+export class JournalEntry extends Schema.Class<JournalEntry>("JournalEntry")({
+  id: Schema.Number,
+  runId: Schema.NullOr(Schema.String),
+  sourceEndpoint: Endpoint,
+  targetEndpoint: Endpoint,
+  kind: EntityKind,
+  operation: JournalOperation,
+  sourceId: Schema.String,
+  idempotencyKey: Schema.String,
+  state: JournalState,
+  sha256: Schema.NullOr(Schema.String),
+  md5: Schema.NullOr(Schema.String),
+  size: Schema.NullOr(Schema.Number),
+  taskId: Schema.NullOr(Schema.String),
+  targetId: Schema.NullOr(Schema.String),
+  error: Schema.NullOr(Schema.String),
+  attempts: Schema.Number,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+}) {}
+
+export interface NewJournalEntry {
+  readonly kind: EntityKind
+  readonly operation: JournalOperation
+  readonly sourceId: string
+  /** Defaults to operation, kind, source id and SHA-256: the same file for the same source entity. */
+  readonly idempotencyKey?: string | undefined
+  readonly runId?: string | undefined
+  readonly sha256?: string | undefined
+  readonly md5?: string | undefined
+  readonly size?: number | undefined
+}
+
+/**
+ * - `Started`: go ahead with the call (a new entry, or a retry of a failed one: `attempts` > 1, and
+ *   `taskId`/`targetId` keep what the failed attempt learnt).
+ * - `HalfDone`: an earlier call with the same key never settled; reconcile before calling again.
+ * - `AlreadyDone`: the call succeeded before; `targetId` says where its result lives.
+ */
+export type JournalBegin =
+  | { readonly _tag: "Started"; readonly entry: JournalEntry }
+  | { readonly _tag: "HalfDone"; readonly entry: JournalEntry }
+  | { readonly _tag: "AlreadyDone"; readonly entry: JournalEntry }
+
+export interface JournalCompletion {
+  readonly targetId: string
+  /** Link the source to the target in the same transaction (the usual case). */
+  readonly link?: { readonly sha256?: string | undefined; readonly md5?: string | undefined } | undefined
+  /** The mapped metadata now on both sides: saved as the document's base snapshot. */
+  readonly snapshot?: unknown
+}
+
+export const defaultIdempotencyKey = (entry: NewJournalEntry): string =>
+  [entry.operation, entry.kind, entry.sourceId, entry.sha256 ?? ""].join(":")
+
+export const journalOperations = (
+  db: Database,
+  links: ReturnType<typeof linkOperations>,
+  snapshots: ReturnType<typeof snapshotOperations>,
+  failures: ReturnType<typeof failureOperations>,
+) => {
+  const { sql } = db
+  const now = Effect.map(DateTime.now, DateTime.formatIso)
+
+  const byId = (id: number) =>
+    db.guard(
+      "read a journal entry",
+      SqlSchema.single({
+        Request: Schema.Number,
+        Result: JournalEntry,
+        execute: (entryId) => sql`SELECT * FROM journal WHERE id = ${entryId}`,
+      })(id),
+    )
+
+  const byKey = (pair: Pair, key: string) =>
+    db.guard(
+      "read a journal entry",
+      SqlSchema.findOne({
+        Request: Schema.String,
+        Result: JournalEntry,
+        execute: (idempotencyKey) =>
+          sql`SELECT * FROM journal WHERE source_endpoint = ${pair.source} AND target_endpoint = ${pair.target}
+              AND idempotency_key = ${idempotencyKey}`,
+      })(key),
+    )
+
+  const begin = (pair: Pair, input: NewJournalEntry): Effect.Effect<JournalBegin, StateStoreError> =>
+    db.transaction(
+      Effect.gen(function* () {
+        const key = input.idempotencyKey ?? defaultIdempotencyKey(input)
+        const existing = yield* byKey(pair, key)
+        const timestamp = yield* now
+        if (Option.isSome(existing)) {
+          const entry = existing.value
+          if (entry.state === "pending") return { _tag: "HalfDone", entry } as const
+          if (entry.state === "done") return { _tag: "AlreadyDone", entry } as const
+          yield* db.guard(
+            "restart a journal entry",
+            sql`UPDATE journal SET state = 'pending', error = NULL, attempts = attempts + 1,
+                run_id = ${input.runId ?? entry.runId}, updated_at = ${timestamp} WHERE id = ${entry.id}`,
+          )
+          return { _tag: "Started", entry: yield* byId(entry.id) } as const
+        }
+        const inserted = yield* db.guard(
+          "write a journal entry",
+          SqlSchema.single({
+            Request: Schema.Void,
+            Result: JournalEntry,
+            execute: () =>
+              sql`INSERT INTO journal ${sql
+                .insert({
+                  runId: input.runId ?? null,
+                  sourceEndpoint: pair.source,
+                  targetEndpoint: pair.target,
+                  kind: input.kind,
+                  operation: input.operation,
+                  sourceId: input.sourceId,
+                  idempotencyKey: key,
+                  state: "pending",
+                  sha256: input.sha256 ?? null,
+                  md5: input.md5 ?? null,
+                  size: input.size ?? null,
+                  attempts: 1,
+                  createdAt: timestamp,
+                  updatedAt: timestamp,
+                })
+                .returning("*")}`,
+          })(undefined),
+        )
+        return { _tag: "Started", entry: inserted } as const
+      }),
+    )
+
+  const setColumn = (id: number, column: "taskId" | "targetId", value: string) =>
+    Effect.flatMap(now, (timestamp) =>
+      db.guard(
+        "update a journal entry",
+        sql`UPDATE journal SET ${sql(column)} = ${value}, updated_at = ${timestamp} WHERE id = ${id}`,
+      ),
+    ).pipe(Effect.zipRight(byId(id)))
+
+  /** The Paperless consumption task id, as soon as the upload answered with it. */
+  const recordTask = (id: number, taskId: string) => setColumn(id, "taskId", taskId)
+
+  /** The created entity's id, as soon as it is known (before linking, in case linking fails). */
+  const recordTarget = (id: number, targetId: string) => setColumn(id, "targetId", targetId)
+
+  /**
+   * Settles an entry as done and, in the same transaction, links the entity, stores its base
+   * snapshot and clears any recorded failure: after a crash either all of it happened or none.
+   */
+  const complete = (id: number, completion: JournalCompletion) =>
+    db.transaction(
+      Effect.gen(function* () {
+        const entry = yield* byId(id)
+        const pair = { source: entry.sourceEndpoint, target: entry.targetEndpoint }
+        const timestamp = yield* now
+        yield* db.guard(
+          "complete a journal entry",
+          sql`UPDATE journal SET state = 'done', target_id = ${completion.targetId}, error = NULL,
+              updated_at = ${timestamp} WHERE id = ${id}`,
+        )
+        let link: Link | undefined
+        if (completion.link !== undefined) {
+          link = yield* links.link(pair, {
+            kind: entry.kind,
+            sourceId: entry.sourceId,
+            targetId: completion.targetId,
+            sha256: completion.link.sha256 ?? entry.sha256 ?? undefined,
+            md5: completion.link.md5 ?? entry.md5 ?? undefined,
+          })
+          if (completion.snapshot !== undefined)
+            yield* snapshots.save(pair, entry.sourceId, completion.snapshot)
+        }
+        yield* failures.clear(pair, entry.kind, entry.sourceId)
+        return { entry: yield* byId(id), link }
+      }),
+    )
+
+  /** Settles an entry as failed and records the failure for the next run to retry. */
+  const fail = (id: number, reason: string) =>
+    db.transaction(
+      Effect.gen(function* () {
+        const entry = yield* byId(id)
+        yield* db.guard(
+          "fail a journal entry",
+          sql`UPDATE journal SET state = 'failed', error = ${reason}, updated_at = ${yield* now} WHERE id = ${id}`,
+        )
+        yield* failures.record(
+          { source: entry.sourceEndpoint, target: entry.targetEndpoint },
+          { kind: entry.kind, sourceId: entry.sourceId, reason, runId: entry.runId ?? undefined },
+        )
+        return yield* byId(id)
+      }),
+    )
+
+  /** Entries whose call may or may not have reached the server: reconcile these before anything else. */
+  const halfDone = (pair: Pair) =>
+    db.guard(
+      "list half-done journal entries",
+      SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: JournalEntry,
+        execute: () =>
+          sql`SELECT * FROM journal WHERE source_endpoint = ${pair.source} AND target_endpoint = ${pair.target}
+              AND state = 'pending' ORDER BY id`,
+      })(undefined),
+    )
+
+  return { begin, recordTask, recordTarget, complete, fail, halfDone, get: byId }
+}

@@ -1,0 +1,106 @@
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+
+/** Each statement runs on its own: the libsql driver prepares exactly one statement per call. */
+const statements = (...sql: ReadonlyArray<string>) =>
+  Effect.flatMap(SqlClient.SqlClient, (client) =>
+    Effect.forEach(sql, (statement) => client.unsafe(statement), { discard: true }),
+  )
+
+// Links are stored once per pair of endpoints, whatever the direction that created them
+// (left_endpoint < right_endpoint), so a Papra → Paperless run after a Paperless → Papra run
+// finds the same links instead of copying everything back.
+const initial = statements(
+  `CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    left_endpoint TEXT NOT NULL,
+    left_id TEXT NOT NULL,
+    right_endpoint TEXT NOT NULL,
+    right_id TEXT NOT NULL,
+    sha256 TEXT,
+    md5 TEXT,
+    linked_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (left_endpoint < right_endpoint),
+    UNIQUE (left_endpoint, right_endpoint, kind, left_id),
+    UNIQUE (left_endpoint, right_endpoint, kind, right_id)
+  )`,
+  "CREATE INDEX links_by_sha256 ON links (left_endpoint, right_endpoint, sha256) WHERE sha256 IS NOT NULL",
+  `CREATE TABLE base_snapshots (
+    link_id INTEGER PRIMARY KEY REFERENCES links (id) ON DELETE CASCADE,
+    metadata TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+  `CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT,
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    sha256 TEXT,
+    md5 TEXT,
+    size INTEGER,
+    task_id TEXT,
+    target_id TEXT,
+    error TEXT,
+    attempts INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (source_endpoint, target_endpoint, idempotency_key)
+  )`,
+  "CREATE INDEX journal_half_done ON journal (source_endpoint, target_endpoint) WHERE state = 'pending'",
+  `CREATE TABLE failures (
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    run_id TEXT,
+    first_failed_at TEXT NOT NULL,
+    last_failed_at TEXT NOT NULL,
+    PRIMARY KEY (source_endpoint, target_endpoint, kind, source_id)
+  )`,
+  `CREATE TABLE checkpoints (
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    cursor TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (source_endpoint, target_endpoint)
+  )`,
+  `CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    report_path TEXT
+  )`,
+  "CREATE INDEX runs_by_start ON runs (source_endpoint, target_endpoint, started_at)",
+)
+
+/** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
+export const migrations = {
+  "1_initial": initial,
+} satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
+
+export const MIGRATIONS_TABLE = "paperbridge_migrations"
+
+/** Applies the migrations this build knows and the file lacks; returns the ones it applied. */
+export const runMigrations = Migrator.make({})({
+  loader: Migrator.fromRecord(migrations),
+  table: MIGRATIONS_TABLE,
+})

@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto"
+import * as SqlSchema from "@effect/sql/SqlSchema"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type { Database } from "./database.js"
+import type { Pair } from "./endpoints.js"
+import type { linkOperations } from "./links.js"
+
+/**
+ * JSON with object keys sorted at every depth and `undefined` members left out, so the same
+ * metadata always gives the same text and hash whatever order a mapper built it in.
+ */
+export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value)) ?? "null"
+
+const sortKeys = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)))
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .flatMap((key) => {
+          const member: unknown = (value as Record<string, unknown>)[key]
+          return member === undefined ? [] : [[key, sortKeys(member)]]
+        }),
+    )
+  }
+  return value
+}
+
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | ReadonlyArray<JsonValue>
+  | { readonly [key: string]: JsonValue }
+
+export const snapshotHash = (json: string): string => createHash("sha256").update(json).digest("hex")
+
+/**
+ * The mapped metadata both sides agreed on when a document was last synced: the base of the
+ * three-way merge. Written only after the change it describes succeeded (Unison's rule), so an
+ * interruption can never leave a base newer than the documents.
+ */
+export interface BaseSnapshot {
+  readonly metadata: JsonValue
+  readonly json: string
+  readonly hash: string
+  readonly updatedAt: DateTime.Utc
+}
+
+const SnapshotRow = Schema.Struct({
+  metadata: Schema.String,
+  hash: Schema.String,
+  updatedAt: Schema.DateTimeUtc,
+})
+
+const toSnapshot = (row: typeof SnapshotRow.Type): BaseSnapshot => ({
+  metadata: JSON.parse(row.metadata) as JsonValue,
+  json: row.metadata,
+  hash: row.hash,
+  updatedAt: row.updatedAt,
+})
+
+export const snapshotOperations = (db: Database, links: ReturnType<typeof linkOperations>) => {
+  const { sql } = db
+
+  const get = (pair: Pair, sourceId: string) =>
+    db.guard(
+      "read a base snapshot",
+      SqlSchema.findOne({
+        Request: Schema.String,
+        Result: SnapshotRow,
+        execute: () =>
+          Effect.flatMap(links.linkIdOf(pair, "document", sourceId), (linkId) =>
+            Option.match(linkId, {
+              onNone: () => Effect.succeed([]),
+              onSome: (id) =>
+                sql`SELECT metadata, hash, updated_at FROM base_snapshots WHERE link_id = ${id}`,
+            }),
+          ),
+      })(sourceId).pipe(Effect.map(Option.map(toSnapshot))),
+    )
+
+  /** Stores the base for a linked document; `None` when the document is not linked. */
+  const save = (pair: Pair, sourceId: string, metadata: unknown) =>
+    db.transaction(
+      Effect.gen(function* () {
+        const linkId = yield* db.guard("read a link", links.linkIdOf(pair, "document", sourceId))
+        if (Option.isNone(linkId)) return Option.none<BaseSnapshot>()
+        const json = canonicalJson(metadata)
+        const hash = snapshotHash(json)
+        const updatedAt = yield* DateTime.now
+        yield* db.guard(
+          "write a base snapshot",
+          sql`INSERT INTO base_snapshots (link_id, metadata, hash, updated_at)
+              VALUES (${linkId.value}, ${json}, ${hash}, ${DateTime.formatIso(updatedAt)})
+              ON CONFLICT (link_id) DO UPDATE SET metadata = excluded.metadata, hash = excluded.hash,
+              updated_at = excluded.updated_at`,
+        )
+        return Option.some<BaseSnapshot>({ metadata: JSON.parse(json) as JsonValue, json, hash, updatedAt })
+      }),
+    )
+
+  return { get, save }
+}
