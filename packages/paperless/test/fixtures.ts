@@ -2,6 +2,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -102,7 +103,7 @@ export const replayLayer = (
   Layer.succeed(
     HttpClient.HttpClient,
     HttpClient.make((request, url) =>
-      Effect.sync(() => {
+      Effect.suspend(() => {
         const seenRequest: SeenRequest = {
           method: request.method,
           url,
@@ -112,9 +113,18 @@ export const replayLayer = (
         }
         seen.push(seenRequest)
         const answer = route(seenRequest)
-        return HttpClientResponse.fromWeb(
-          request,
-          answer instanceof Response ? answer : fixtureResponse(answer),
+        // `Response.error()` stands for a connection that failed before any answer.
+        if (answer instanceof Response && answer.type === "error") {
+          return Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              cause: new Error("socket hang up"),
+            }),
+          )
+        }
+        return Effect.succeed(
+          HttpClientResponse.fromWeb(request, answer instanceof Response ? answer : fixtureResponse(answer)),
         )
       }),
     ),
