@@ -44,7 +44,7 @@ const sessionOnly = new Set([
   "POST /api/organizations/:organizationId/restore",
 ])
 
-const decode = (schema: Schema.Schema<unknown, unknown>, value: unknown) =>
+const decode = <A, I>(schema: Schema.Schema<A, I>, value: unknown) =>
   Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })(value)
 
 const exchanges = loadExchanges()

@@ -33,7 +33,14 @@ export const fixturesDir = (): string => {
   return found
 }
 
+let cache: ReadonlyArray<RecordedExchange> | undefined
+
 export const loadExchanges = (): ReadonlyArray<RecordedExchange> => {
+  cache ??= readExchanges()
+  return cache
+}
+
+const readExchanges = (): ReadonlyArray<RecordedExchange> => {
   const dir = fixturesDir()
   const index = JSON.parse(Fs.readFileSync(Path.join(dir, "_index.json"), "utf8")) as {
     exchanges: ReadonlyArray<{ file: string }>

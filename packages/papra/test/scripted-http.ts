@@ -15,7 +15,7 @@ export interface SeenRequest {
 
 export type Script = (request: SeenRequest) => Response | "reset" | Promise<Response | "reset">
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(body === null ? null : JSON.stringify(body), {
     status,
     headers: body === null ? headers : { "content-type": "application/json", ...headers },
