@@ -1,13 +1,8 @@
-import * as Fs from "node:fs"
-import * as Os from "node:os"
-import * as Path from "node:path"
 import { it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -20,7 +15,6 @@ import {
   PaperlessClient,
   type PaperlessClientConfig,
   type TagId,
-  type TaskUuid,
 } from "../src/index.js"
 import {
   type Fixture,

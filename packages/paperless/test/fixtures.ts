@@ -90,6 +90,7 @@ export interface SeenRequest {
   readonly url: URL
   readonly headers: Readonly<Record<string, string>>
   readonly body: unknown
+  readonly contentType: string | undefined
 }
 
 /**
@@ -110,6 +111,7 @@ export const replayLayer = (
           headers: request.headers,
           body:
             request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : request.body,
+          contentType: "contentType" in request.body ? request.body.contentType : undefined,
         }
         seen.push(seenRequest)
         const answer = route(seenRequest)
