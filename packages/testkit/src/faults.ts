@@ -34,7 +34,7 @@ interface ActiveRule {
 }
 
 /** A small deterministic PRNG (mulberry32); enough for dice rolls in tests. */
-const seededRandom = (seed: number) => {
+export const seededRandom = (seed: number) => {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0

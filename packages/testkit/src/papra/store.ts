@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto"
+import { seededRandom } from "../faults.js"
 import { notInOrganization } from "./errors.js"
 
 /** The API-key permissions Papra knows (apps/papra-server/src/modules/api-keys/api-keys.constants.ts). */
@@ -128,18 +129,6 @@ export interface ActivityRecord {
   readonly eventData: { readonly updatedFields: ReadonlyArray<string> } | null
   readonly userId: string | null
   tagId: string | null
-}
-
-/** A small deterministic PRNG so ids are reproducible from the simulator's seed. */
-const seededRandom = (seed: number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"

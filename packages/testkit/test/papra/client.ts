@@ -1,4 +1,5 @@
-import type { PapraSimulator } from "../../src/index.js"
+import { afterEach, beforeEach } from "vitest"
+import { type PapraSimulator, type PapraSimulatorOptions, startPapraSimulator } from "../../src/index.js"
 
 /** A thin fetch wrapper for the simulator tests: JSON in, status and parsed JSON out. */
 export interface Answer {
@@ -61,3 +62,14 @@ export const papraHttp = (simulator: PapraSimulator, key = simulator.apiKey) => 
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** A fresh simulator for every test of the calling file, and an HTTP helper bound to it. */
+export const useSimulator = (options: PapraSimulatorOptions = {}) => {
+  const current = {} as { simulator: PapraSimulator; http: ReturnType<typeof papraHttp> }
+  beforeEach(async () => {
+    current.simulator = await startPapraSimulator(options)
+    current.http = papraHttp(current.simulator)
+  })
+  afterEach(() => current.simulator.close())
+  return current
+}

@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { makePdf, type PapraSimulator, startPapraSimulator } from "../../src/index.js"
-import { at, papraHttp, sleep, text } from "./client.js"
+import { describe, expect, it } from "vitest"
+import { makePdf, startPapraSimulator } from "../../src/index.js"
+import { at, papraHttp, sleep, text, useSimulator } from "./client.js"
 
-let simulator: PapraSimulator
-let http: ReturnType<typeof papraHttp>
-
-beforeEach(async () => {
-  simulator = await startPapraSimulator({ extractionDelayMs: 20 })
-  http = papraHttp(simulator)
-})
-afterEach(() => simulator.close())
+const current = useSimulator({ extractionDelayMs: 20 })
 
 describe("deduplication by SHA-256 per organization", () => {
   it("refuses the same bytes under any name while the twin is active", async () => {
-    expect((await http.upload("a.txt", "same bytes")).status).toBe(200)
-    const again = await http.upload("b.txt", "same bytes")
+    expect((await current.http.upload("a.txt", "same bytes")).status).toBe(200)
+    const again = await current.http.upload("b.txt", "same bytes")
     expect(again.status).toBe(409)
     expect(again.body).toEqual({
       error: { message: "Document already exists.", code: "document.already_exists" },
@@ -22,10 +15,10 @@ describe("deduplication by SHA-256 per organization", () => {
   })
 
   it("accepts the same bytes in another organization", async () => {
-    await http.upload("a.txt", "shared bytes")
-    const other = await http.call("POST", "/api/organizations", { name: "Second org" })
+    await current.http.upload("a.txt", "shared bytes")
+    const other = await current.http.call("POST", "/api/organizations", { name: "Second org" })
     const otherOrg = text(other.body, "organization", "id")
-    const second = await http.upload(
+    const second = await current.http.upload(
       "a.txt",
       "shared bytes",
       "text/plain",
@@ -37,15 +30,15 @@ describe("deduplication by SHA-256 per organization", () => {
   })
 
   it("restores a trashed twin under its id with the new name, keeping content and createdAt, dropping tags", async () => {
-    const first = await http.upload("first.txt", "restorable")
+    const first = await current.http.upload("first.txt", "restorable")
     const id = text(first.body, "document", "id")
-    simulator.flushExtraction()
-    await http.call("PATCH", `documents/${id}`, { content: "kept content" })
-    const tag = await http.call("POST", "tags", { name: "Keep?", color: "#112233" })
-    await http.call("POST", `documents/${id}/tags`, { tagId: text(tag.body, "tag", "id") })
-    await http.call("DELETE", `documents/${id}`)
+    current.simulator.flushExtraction()
+    await current.http.call("PATCH", `documents/${id}`, { content: "kept content" })
+    const tag = await current.http.call("POST", "tags", { name: "Keep?", color: "#112233" })
+    await current.http.call("POST", `documents/${id}/tags`, { tagId: text(tag.body, "tag", "id") })
+    await current.http.call("DELETE", `documents/${id}`)
 
-    const again = await http.upload("second.txt", "restorable")
+    const again = await current.http.upload("second.txt", "restorable")
     expect(again.status).toBe(200)
     expect(again.body).toMatchObject({
       document: {
@@ -59,26 +52,26 @@ describe("deduplication by SHA-256 per organization", () => {
         createdAt: at(first.body, "document", "createdAt"),
       },
     })
-    expect(at(await http.call("GET", `documents/${id}`), "body", "document", "tags")).toEqual([])
-    expect(at((await http.call("GET", "documents/deleted")).body, "documentsCount")).toBe(0)
+    expect(at(await current.http.call("GET", `documents/${id}`), "body", "document", "tags")).toEqual([])
+    expect(at((await current.http.call("GET", "documents/deleted")).body, "documentsCount")).toBe(0)
   })
 })
 
 describe("trash", () => {
   it("moves a document to the trash with 200 {success:true}, keeps it reachable by id and counts it", async () => {
-    const id = text((await http.upload("t.txt", "trash me")).body, "document", "id")
-    simulator.flushExtraction()
-    const deleted = await http.call("DELETE", `documents/${id}`)
+    const id = text((await current.http.upload("t.txt", "trash me")).body, "document", "id")
+    current.simulator.flushExtraction()
+    const deleted = await current.http.call("DELETE", `documents/${id}`)
     expect(deleted).toMatchObject({ status: 200, body: { success: true } })
-    expect((await http.call("DELETE", `documents/${id}`)).status).toBe(200)
+    expect((await current.http.call("DELETE", `documents/${id}`)).status).toBe(200)
 
-    expect(at((await http.call("GET", "documents")).body, "documentsCount")).toBe(0)
-    const trash = await http.call("GET", "documents/deleted")
+    expect(at((await current.http.call("GET", "documents")).body, "documentsCount")).toBe(0)
+    const trash = await current.http.call("GET", "documents/deleted")
     expect(at(trash.body, "documents", 0)).toMatchObject({ id, isDeleted: true, content: "trash me" })
     expect(Object.keys(at(trash.body, "documents", 0) as object)).not.toContain("tags")
-    expect((await http.call("GET", `documents/${id}`)).status).toBe(200)
-    expect((await http.call("GET", `documents/${id}/file`)).body).toBe("trash me")
-    expect((await http.call("GET", "documents/statistics")).body).toEqual({
+    expect((await current.http.call("GET", `documents/${id}`)).status).toBe(200)
+    expect((await current.http.call("GET", `documents/${id}/file`)).body).toBe("trash me")
+    expect((await current.http.call("GET", "documents/statistics")).body).toEqual({
       organizationStats: {
         documentsCount: 0,
         documentsSize: 0,
@@ -91,28 +84,36 @@ describe("trash", () => {
   })
 
   it("leaves restore and permanent deletion to sessions: API keys get 401", async () => {
-    const id = text((await http.upload("t.txt", "x")).body, "document", "id")
-    await http.call("DELETE", `documents/${id}`)
-    expect((await http.call("POST", `documents/${id}/restore`)).status).toBe(401)
-    expect((await http.call("DELETE", `documents/trash/${id}`)).status).toBe(401)
-    expect((await http.call("DELETE", "documents/trash")).status).toBe(401)
+    const id = text((await current.http.upload("t.txt", "x")).body, "document", "id")
+    await current.http.call("DELETE", `documents/${id}`)
+    expect((await current.http.call("POST", `documents/${id}/restore`)).status).toBe(401)
+    expect((await current.http.call("DELETE", `documents/trash/${id}`)).status).toBe(401)
+    expect((await current.http.call("DELETE", "documents/trash")).status).toBe(401)
   })
 
   it("batch-trashes by query and tags by id list", async () => {
-    const keep = text((await http.upload("keep.txt", "k")).body, "document", "id")
-    await http.upload("blob-1.bin", "b1", "application/octet-stream")
-    const tag = text((await http.call("POST", "tags", { name: "Batch", color: "#abcdef" })).body, "tag", "id")
+    const keep = text((await current.http.upload("keep.txt", "k")).body, "document", "id")
+    await current.http.upload("blob-1.bin", "b1", "application/octet-stream")
+    const tag = text(
+      (await current.http.call("POST", "tags", { name: "Batch", color: "#abcdef" })).body,
+      "tag",
+      "id",
+    )
     expect(
-      (await http.call("POST", "documents/batch/tags", { filter: { documentIds: [keep] }, addTagIds: [tag] }))
-        .status,
+      (
+        await current.http.call("POST", "documents/batch/tags", {
+          filter: { documentIds: [keep] },
+          addTagIds: [tag],
+        })
+      ).status,
     ).toBe(204)
     expect(
-      (await http.call("POST", "documents/batch/trash", { filter: { query: "name:blob" } })).status,
+      (await current.http.call("POST", "documents/batch/trash", { filter: { query: "name:blob" } })).status,
     ).toBe(204)
-    const list = await http.call("GET", "documents")
+    const list = await current.http.call("GET", "documents")
     expect(at(list.body, "documentsCount")).toBe(1)
     expect(at(list.body, "documents", 0, "tags", 0, "id")).toBe(tag)
-    const foreign = await http.call("POST", "documents/batch/trash", {
+    const foreign = await current.http.call("POST", "documents/batch/trash", {
       filter: { documentIds: [`doc_${"a".repeat(24)}`] },
     })
     expect(at(foreign.body, "error", "code")).toBe("documents.batch.documents_not_from_organization")
@@ -121,22 +122,22 @@ describe("trash", () => {
 
 describe("content extraction", () => {
   it("fills content in the background for text and PDF, and nothing for octet-stream", async () => {
-    const textDoc = await http.upload("note.txt", "\uFEFFline one\r\nline two")
-    const pdf = await http.upload("inv.pdf", makePdf(["Invoice 7", "Zebulon"]), "application/pdf")
-    const blob = await http.upload("x.bin", makePdf(["hidden"]), "application/octet-stream")
+    const textDoc = await current.http.upload("note.txt", "\uFEFFline one\r\nline two")
+    const pdf = await current.http.upload("inv.pdf", makePdf(["Invoice 7", "Zebulon"]), "application/pdf")
+    const blob = await current.http.upload("x.bin", makePdf(["hidden"]), "application/octet-stream")
     expect(at(textDoc.body, "document", "content")).toBe("")
     await sleep(80)
     const content = async (answer: { body: unknown }) =>
       at(
-        (await http.call("GET", `documents/${text(answer.body, "document", "id")}`)).body,
+        (await current.http.call("GET", `documents/${text(answer.body, "document", "id")}`)).body,
         "document",
         "content",
       )
     expect(await content(textDoc)).toBe("line one\r\nline two")
     expect(await content(pdf)).toBe("Invoice 7 Zebulon")
     expect(await content(blob)).toBe("")
-    expect(at((await http.call("GET", "documents", undefined)).body, "documentsCount")).toBe(3)
-    const found = await http.call("GET", "documents?searchQuery=zebulon")
+    expect(at((await current.http.call("GET", "documents", undefined)).body, "documentsCount")).toBe(3)
+    const found = await current.http.call("GET", "documents?searchQuery=zebulon")
     expect(at(found.body, "documents", 0, "id")).toBe(at(pdf.body, "document", "id"))
   })
 
@@ -166,10 +167,10 @@ describe("content extraction", () => {
 
 describe("documents", () => {
   it("never changes updatedAt, lists without content, downloads under the current name", async () => {
-    const created = await http.upload("orig.txt", "body")
+    const created = await current.http.upload("orig.txt", "body")
     const id = text(created.body, "document", "id")
     await sleep(5)
-    const patched = await http.call("PATCH", `documents/${id}`, {
+    const patched = await current.http.call("PATCH", `documents/${id}`, {
       name: "Renamed €",
       documentDate: "2026-02-28",
       notes: "0",
@@ -181,27 +182,27 @@ describe("documents", () => {
         notes: "0",
       },
     })
-    const list = await http.call("GET", "documents")
+    const list = await current.http.call("GET", "documents")
     expect(Object.keys(at(list.body, "documents", 0) as object)).not.toContain("content")
-    const file = await http.call("GET", `documents/${id}/file`)
+    const file = await current.http.call("GET", `documents/${id}/file`)
     expect(file.headers.get("content-type")).toBe("application/octet-stream")
     expect(file.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''Renamed%20%E2%82%AC")
     expect(file.headers.get("content-length")).toBe("4")
   })
 
   it("pages with pageIndex/pageSize up to 100 and sorts by name", async () => {
-    simulator.seed({
+    current.simulator.seed({
       documents: Array.from({ length: 205 }, (_, index) => ({
         name: `doc-${String(index).padStart(3, "0")}`,
         bytes: `n${index}`,
       })),
     })
-    const page = async (query: string) => (await http.call("GET", `documents?${query}`)).body
+    const page = async (query: string) => (await current.http.call("GET", `documents?${query}`)).body
     expect(at(await page("pageSize=100&pageIndex=2"), "documents", "length")).toBe(5)
     expect(at(await page("pageSize=100"), "documentsCount")).toBe(205)
     expect(at(await page("sortField=name&sortOrder=asc&pageSize=1"), "documents", 0, "name")).toBe("doc-000")
     expect(at(await page("pageIndex=9&pageSize=100"), "documents")).toEqual([])
-    const tooBig = await http.call("GET", "documents?pageSize=101")
+    const tooBig = await current.http.call("GET", "documents?pageSize=101")
     expect(tooBig.body).toEqual({
       error: {
         message: "Invalid query parameters",
