@@ -105,7 +105,7 @@ export const storeDocument = (
     twin.name = input.fileName
     twin.originalName = input.fileName
     twin.tagIds.clear()
-    store.logActivity(twin.id, "created", input.userId)
+    store.logActivity(twin.id, "created", twin.createdBy)
     return { document: twin, isNew: false }
   }
   const createdAt = input.createdAt ?? store.now()
