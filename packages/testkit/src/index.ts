@@ -1,4 +1,5 @@
 export * from "./faults.js"
 export * from "./http-server.js"
+export * from "./paperless/index.js"
 export * from "./papra/index.js"
 export * from "./pdf.js"

@@ -1,0 +1,17 @@
+export { sniffMimeType } from "./consumption.js"
+export type {
+  PaperlessCorpus,
+  SeedCustomField,
+  SeedDocument,
+  SeededIds,
+  SeedMatchingObject,
+  SeedRef,
+  SeedUser,
+} from "./seed.js"
+export {
+  type PaperlessSimulator,
+  type PaperlessSimulatorOptions,
+  paperlessSimulator,
+  startPaperlessSimulator,
+} from "./simulator.js"
+export type { CustomFieldType, Generation } from "./store.js"
