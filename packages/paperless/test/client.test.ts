@@ -21,7 +21,6 @@ import {
   fixturesPresent,
   loadFixture,
   replayLayer,
-  routeTo,
   type SeenRequest,
 } from "./fixtures.js"
 

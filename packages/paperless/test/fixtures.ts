@@ -131,15 +131,3 @@ export const replayLayer = (
       }),
     ),
   )
-
-/** Route by method and path (query ignored) to the first fixture of a set. */
-export const routeTo =
-  (fixtures: ReadonlyArray<Fixture>) =>
-  (request: SeenRequest): Fixture | Response => {
-    const hit = fixtures.find(
-      (fixture) =>
-        fixture.request.method === request.method &&
-        fixture.request.path.split("?")[0] === request.url.pathname,
-    )
-    return hit ?? new Response(JSON.stringify({ detail: "Not found." }), { status: 404 })
-  }
