@@ -94,9 +94,9 @@ export const storeDocument = (
   input: NewDocument,
 ): { readonly document: DocumentRecord; readonly isNew: boolean } => {
   const hash = sha256(input.bytes)
-  const twin = [...store.documents.values()].find(
-    (document) => document.organizationId === organizationId && document.originalSha256Hash === hash,
-  )
+  const hashKey = `${organizationId}:${hash}`
+  const twinId = store.documentsByHash.get(hashKey)
+  const twin = twinId === undefined ? undefined : store.documents.get(twinId)
   if (twin !== undefined) {
     if (!twin.isDeleted) throw documentAlreadyExists()
     twin.isDeleted = false
@@ -130,6 +130,7 @@ export const storeDocument = (
     tagIds: new Set(),
   }
   store.documents.set(document.id, document)
+  store.documentsByHash.set(hashKey, document.id)
   store.logActivity(document.id, "created", input.userId)
   return { document, isNew: true }
 }

@@ -150,6 +150,8 @@ export class PapraStore {
   /** documentId → definitionId → rows */
   readonly values = new Map<string, Map<string, StoredValue>>()
   readonly activities: Array<ActivityRecord> = []
+  /** `organizationId:sha256` → document id: the dedupe lookup, as Papra's index on the hash. */
+  readonly documentsByHash = new Map<string, string>()
   private readonly random: () => number
   private lastTime = 0
 
