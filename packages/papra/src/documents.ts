@@ -466,7 +466,9 @@ export const makeDocuments = (
     const interval = Duration.decode(options.interval ?? "100 millis")
     const poll: Effect.Effect<PapraExtraction<PapraDocument>, PapraError> = Effect.gen(function* () {
       const document = yield* get(id)
-      if (document.content !== "" || (yield* extractionLogged(id))) return { document, extracted: true }
+      if (document.content !== "") return { document, extracted: true }
+      // Extraction may finish between the two reads: read the document again to get its text.
+      if (yield* extractionLogged(id)) return { document: yield* get(id), extracted: true }
       yield* Effect.sleep(interval)
       return yield* poll
     })

@@ -303,6 +303,21 @@ describe("helpers for the sync engine", () => {
     }),
   )
 
+  it.live("reads the document again when extraction finished between its two reads", () =>
+    Effect.gen(function* () {
+      let gets = 0
+      const extraction = loadExchange("documents.activity.json").response
+      const { client } = clientWith((request) => {
+        if (request.url.pathname.endsWith("/activity")) return json(200, extraction)
+        gets += 1
+        const content = gets === 1 ? "" : "extracted text"
+        return json(200, { document: { ...recordedDocument(), tags: [], customProperties: [], content } })
+      })
+      const result = yield* (yield* client).documents.waitForContent(docId)
+      expect(result).toMatchObject({ extracted: true, document: { content: "extracted text" } })
+    }),
+  )
+
   it.live("counts an extraction that found no text as done, and gives up after the timeout", () =>
     Effect.gen(function* () {
       const empty = json(200, {
