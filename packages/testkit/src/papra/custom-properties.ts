@@ -1,8 +1,6 @@
 import {
   documentNotFound,
   internalError,
-  json,
-  noContent,
   propertyAlreadyExists,
   propertyInvalidUpdate,
   propertyLimitReached,
@@ -13,7 +11,7 @@ import {
   selectOptionNotFound,
   selectOptionUnknownId,
 } from "./errors.js"
-import { keyWith, type Route, type RouteContext, route } from "./router.js"
+import { json, keyWith, noContent, type Route, type RouteContext, route } from "./router.js"
 import {
   PAPRA_PROPERTY_TYPES,
   type PapraPropertyType,

@@ -6,17 +6,15 @@ import {
   documentTooLarge,
   internalError,
   invalidFileFieldname,
-  json,
   multipartParseError,
-  noContent,
   tagNotFound,
   timedOut,
 } from "./errors.js"
 import type { ExtractionQueue } from "./extraction.js"
 import { parseMultipart } from "./multipart.js"
-import { keyWith, type Route, type RouteContext, route, session } from "./router.js"
+import { json, keyWith, noContent, type Route, type RouteContext, route, session } from "./router.js"
 import { searchDocuments } from "./search.js"
-import { type DocumentRecord, type PapraStore, sha256 } from "./store.js"
+import { type ActivityRecord, type DocumentRecord, type PapraStore, sha256 } from "./store.js"
 import { formatTag } from "./tags.js"
 import {
   Issues,
@@ -279,7 +277,7 @@ const trash = (store: PapraStore, document: DocumentRecord, userId: string) => {
   store.logActivity(document.id, "deleted", userId)
 }
 
-const formatActivity = (store: PapraStore, activity: PapraStore["activities"][number]) => {
+const formatActivity = (store: PapraStore, activity: ActivityRecord) => {
   const user = activity.userId === null ? undefined : store.users.get(activity.userId)
   const tag = activity.tagId === null ? undefined : store.tags.get(activity.tagId)
   return {

@@ -116,7 +116,7 @@ export const invalidRequest = (
   return new PapraError(400, `server.invalid_request.${target}`, `Invalid ${what}`, details)
 }
 
-const baseHeaders = { "x-content-type-options": "nosniff" }
+export const baseHeaders = { "x-content-type-options": "nosniff" }
 
 export const renderError = (error: PapraError): SimResponse => ({
   status: error.status,
@@ -142,6 +142,3 @@ const faultErrors: Record<number, () => PapraError> = {
 /** Injected statuses rendered as Papra would send them, so clients parse them like real ones. */
 export const papraFaultResponse: FaultResponder = (status) =>
   renderError(faultErrors[status]?.() ?? new PapraError(status, "internal.error", "An error occurred"))
-
-export const json = (body: unknown, status = 200): SimResponse => ({ status, headers: baseHeaders, body })
-export const noContent = (): SimResponse => ({ status: 204, headers: baseHeaders })

@@ -1,5 +1,5 @@
-import { json, maxOrganizationCount, noContent } from "./errors.js"
-import { keyWith, type Route, route, session } from "./router.js"
+import { maxOrganizationCount } from "./errors.js"
+import { json, keyWith, noContent, type Route, route, session } from "./router.js"
 import type { OrganizationRecord, PapraStore } from "./store.js"
 import { Issues, jsonBody, missingKey, objectAtRoot, rejectUnknownKeys, stringField } from "./validation.js"
 

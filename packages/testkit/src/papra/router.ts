@@ -1,5 +1,5 @@
 import type { SimRequest, SimResponse } from "../http-server.js"
-import { PapraError, renderError, routeNotFound, unauthorized } from "./errors.js"
+import { baseHeaders, PapraError, renderError, routeNotFound, unauthorized } from "./errors.js"
 import type { ApiKeyRecord, PapraPermission, PapraStore } from "./store.js"
 import { Issues } from "./validation.js"
 
@@ -31,6 +31,10 @@ export interface Route {
   readonly handle: (context: RouteContext) => SimResponse | Promise<SimResponse>
 }
 
+export const json = (body: unknown, status = 200): SimResponse => ({ status, headers: baseHeaders, body })
+export const noContent = (): SimResponse => ({ status: 204, headers: baseHeaders })
+
+/** A route; session-only routes need no handler, as every API key is turned away before it. */
 export const route = (
   method: string,
   path: string,

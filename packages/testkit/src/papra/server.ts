@@ -1,8 +1,7 @@
 import { customPropertyRoutes } from "./custom-properties.js"
 import { activityRoute, type DocumentRouteOptions, documentRoutes } from "./documents.js"
-import { json } from "./errors.js"
 import { organizationRoutes } from "./organizations.js"
-import { open, type Route, route, session } from "./router.js"
+import { json, open, type Route, route, session } from "./router.js"
 import { tagRoutes } from "./tags.js"
 
 /** Public routes: no key needed (ping.json, health.json, config.json). */

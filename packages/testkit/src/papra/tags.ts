@@ -2,13 +2,11 @@ import {
   documentAlreadyHasTag,
   documentNotFound,
   internalError,
-  json,
-  noContent,
   tagAlreadyExists,
   tagLimitReached,
   tagNotFound,
 } from "./errors.js"
-import { keyWith, type Route, type RouteContext, route } from "./router.js"
+import { json, keyWith, noContent, type Route, type RouteContext, route } from "./router.js"
 import type { PapraStore, TagRecord } from "./store.js"
 import { Issues, jsonBody, missingKey, objectAtRoot, rejectUnknownKeys, stringField } from "./validation.js"
 
