@@ -236,8 +236,14 @@ const run = async (work: () => SimResponse | Promise<SimResponse>): Promise<SimR
     return await work()
   } catch (error) {
     if (error instanceof Reply) return error.response
-    // Anything unexpected is the Django 500 page, never a dead server.
-    return serverError()
+    // Anything unexpected is the Django 500 page, never a dead server; the header tells a test that
+    // this 500 is a simulator bug rather than one the real server gives too.
+    const page = serverError()
+    const message = error instanceof Error ? error.message : String(error)
+    return {
+      ...page,
+      headers: { ...page.headers, "x-simulator-bug": encodeURIComponent(message).slice(0, 200) },
+    }
   }
 }
 

@@ -53,16 +53,21 @@ export class Worker {
       return
     }
     this.running = true
-    // A job that throws is a simulator bug; it must not stall the queue behind it.
-    try {
-      job.start?.()
-    } catch {}
+    // The job waits in the queue for the first half of its time (task PENDING, as while celery
+    // fetches it from redis), then runs for the second half (STARTED). A job that throws is a
+    // simulator bug; it must not stall the queue behind it.
+    const half = Math.max(0, Math.floor(job.durationMs / 2))
     this.timer = setTimeout(() => {
-      this.timer = undefined
       try {
-        job.run()
+        job.start?.()
       } catch {}
-      this.next()
-    }, job.durationMs)
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        try {
+          job.run()
+        } catch {}
+        this.next()
+      }, job.durationMs - half)
+    }, half)
   }
 }

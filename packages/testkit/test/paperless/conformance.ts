@@ -189,6 +189,8 @@ export const conformance = (fixture: Fixture, result: Replay): Array<string> => 
   if (expectedType === "application/json" && problems.length === 0) {
     problems.push(...shapeDifferences(fixture.response, result.body, "$"))
   }
+  const bug = result.headers.get("x-simulator-bug")
+  if (bug !== null) problems.push(`simulator bug: ${decodeURIComponent(bug)}`)
   for (const header of ["x-api-version", "x-version"]) {
     const expected = fixture.responseHeaders[header]
     if ((expected ?? null) !== result.headers.get(header))
