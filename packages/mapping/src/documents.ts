@@ -158,7 +158,7 @@ export const paperlessDocumentToPapra = (
   }
 
   let name = document.title
-  if (name.trim() === "") {
+  if (name === "") {
     name = originalName
     losses.push({
       field: "title",
@@ -333,8 +333,17 @@ export const papraDocumentToPaperless = (
   const losses: Array<DocumentLoss> = []
   const pending: Array<PendingRelation> = []
 
-  const title = cutText(document.name, LIMITS.paperlessName, "codepoints")
-  if (title !== document.name) {
+  // Paperless (DRF) strips surrounding whitespace from a title; saying so here keeps snapshots honest.
+  const trimmed = document.name.trim()
+  if (trimmed !== document.name) {
+    losses.push({
+      field: "name",
+      fidelity: "transformed",
+      reason: "surrounding whitespace dropped (Paperless trims titles)",
+    })
+  }
+  const title = cutText(trimmed, LIMITS.paperlessName, "codepoints")
+  if (title !== trimmed) {
     losses.push({
       field: "name",
       fidelity: "lost",
