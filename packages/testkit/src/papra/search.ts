@@ -5,8 +5,7 @@ import type { DocumentRecord, PapraStore, PropertyDefinitionRecord } from "./sto
  * to what a client can observe: words match name or content as an FTS5 prefix phrase; filters
  * `tag:`, `name:`, `content:`, `date:`/`created:` with `= < <= > >=`, `has:tags`, `has:date`,
  * `has:<property key>` and `<property key>:value`; `-`/`NOT` negate, `OR` alternates, words AND.
- * A query that does not parse (an unterminated quote) matches nothing, as the real server answers
- * 200 with no documents (documents.list.search-malformed.json).
+ * A malformed query is never an error: the real server answers 200 (documents.list.search-malformed.json).
  */
 type Expression =
   | { readonly type: "text"; readonly value: string }
@@ -22,7 +21,27 @@ type Token =
   | { readonly kind: "(" }
   | { readonly kind: ")" }
 
-const tokenize = (query: string): Array<Token> | undefined => {
+// An unclosed quote runs to the end of the query, as in @papra/search-parser's tokenizer; a
+// backslash inside quotes escapes the next character.
+const readQuoted = (query: string, start: number): { readonly text: string; readonly end: number } => {
+  let text = ""
+  let index = start + 1
+  while (index < query.length) {
+    const char = query[index] ?? ""
+    if (char === "\\" && index + 1 < query.length) {
+      text += query[index + 1]
+      index += 2
+    } else if (char === '"') {
+      return { text, end: index + 1 }
+    } else {
+      text += char
+      index++
+    }
+  }
+  return { text, end: index }
+}
+
+const tokenize = (query: string): Array<Token> => {
   const tokens: Array<Token> = []
   let index = 0
   while (index < query.length) {
@@ -37,11 +56,10 @@ const tokenize = (query: string): Array<Token> | undefined => {
       let quoted = false
       while (index < query.length && !/[\s()]/.test(query[index] ?? "")) {
         if (query[index] === '"') {
-          const end = query.indexOf('"', index + 1)
-          if (end < 0) return undefined
-          text += query.slice(index + 1, end)
+          const read = readQuoted(query, index)
+          text += read.text
           quoted = true
-          index = end + 1
+          index = read.end
         } else {
           text += query[index]
           index++
@@ -70,7 +88,6 @@ const termOf = (token: { readonly text: string; readonly quoted: boolean }): Exp
 
 const parse = (query: string): Expression => {
   const tokens = tokenize(query)
-  if (tokens === undefined) return { type: "nothing" }
   let position = 0
   const peek = () => tokens[position]
   const parseOr = (): Expression => {
