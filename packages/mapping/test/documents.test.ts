@@ -121,9 +121,9 @@ const paperlessDocument = fc.record({
   archive_serial_number: fc.option(fc.integer({ min: 0, max: 2_147_483_647 }), { nil: null }),
   original_file_name: fc.string({ unit: "binary", minLength: 1, maxLength: 60 }),
   notes: fc.oneof(
-    fc.constant([]),
-    noteText.filter((note) => note !== "").map((note) => [note]),
-    fc.array(noteText, { minLength: 2, maxLength: 4 }),
+    fc.constant<ReadonlyArray<string>>([]),
+    noteText.filter((note) => note !== "").map((note): ReadonlyArray<string> => [note]),
+    fc.array(noteText, { minLength: 2, maxLength: 4 }).map((notes): ReadonlyArray<string> => notes),
   ),
   custom_fields: fieldValues,
 })
