@@ -16,6 +16,8 @@ export interface PapraTarget {
   readonly organizationId: string
   /** Only the simulator can mint keys with fewer permissions (key management needs a session). */
   readonly createApiKey: ((permissions: ReadonlyArray<string>) => string) | undefined
+  /** The simulator's fault plan and request log; absent on a live server. */
+  readonly simulator: Pick<Testkit.PapraSimulator, "faults" | "requests"> | undefined
   readonly close: () => Promise<void>
 }
 
@@ -44,6 +46,7 @@ export const startSimulatorTarget = async (): Promise<PapraTarget> => {
     apiKey: simulator.apiKey,
     organizationId: simulator.organizationId,
     createApiKey: (permissions) => simulator.createApiKey(permissions),
+    simulator,
     close: () => simulator.close(),
   }
 }
@@ -51,7 +54,14 @@ export const startSimulatorTarget = async (): Promise<PapraTarget> => {
 export const liveTarget = async (): Promise<PapraTarget> => {
   const environment = liveEnvironment()
   if (environment === undefined) throw new Error("PAPRA_URL, PAPRA_API_KEY and PAPRA_ORG_ID are not all set")
-  return { name: "live", live: true, ...environment, createApiKey: undefined, close: async () => {} }
+  return {
+    name: "live",
+    live: true,
+    ...environment,
+    createApiKey: undefined,
+    simulator: undefined,
+    close: async () => {},
+  }
 }
 
 /** Runs one client program against a target, over `fetch`, failing the test on any error. */

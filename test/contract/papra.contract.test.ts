@@ -13,7 +13,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import {
   failureOn,
   liveEnvironment,
@@ -562,3 +562,115 @@ describe.skipIf(!simulatorAvailable)("Papra contract: simulator", () => contract
 describe.skipIf(liveEnvironment() === undefined)("Papra contract: live server", () =>
   contractSuite(liveTarget),
 )
+
+/** Simulator only: what the client does when the network or the server misbehaves. */
+describe.skipIf(!simulatorAvailable)("Papra client under injected faults (simulator)", () => {
+  let target: PapraTarget
+  const runId = newRunId()
+  let files: ReturnType<typeof runFiles>
+
+  beforeAll(async () => {
+    files = runFiles(runId)
+    target = await startSimulatorTarget()
+  })
+  afterEach(() => {
+    target.simulator?.faults.clear()
+  })
+  afterAll(async () => {
+    await target?.close()
+    files?.remove()
+  })
+
+  const faults = () => {
+    if (target.simulator === undefined) throw new Error("faults need the simulator")
+    return target.simulator.faults
+  }
+  const statuses = (method: string, path: RegExp) =>
+    (target.simulator?.requests ?? [])
+      .filter((request) => request.method === method && path.test(request.path))
+      .map((request) => request.status)
+  const statisticsPath = /\/documents\/statistics$/
+
+  it("waits out a 429 for as long as Retry-After asks, then succeeds", async () => {
+    faults().add({
+      method: "GET",
+      path: /\/tags$/,
+      times: 1,
+      fault: { kind: "status", status: 429, retryAfterSeconds: 1 },
+    })
+    const started = Date.now()
+    const tags = await runOn(target, (papra) => papra.tags.list())
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    expect(tags).toEqual([])
+    expect(statuses("GET", /\/tags$/)).toEqual([429, 200])
+  })
+
+  it("reads through 503s and a reset connection", async () => {
+    faults().add(
+      { method: "GET", path: statisticsPath, times: 2, fault: { kind: "status", status: 503 } },
+      { method: "GET", path: statisticsPath, times: 1, fault: { kind: "reset" } },
+    )
+    const stats = await runOn(target, (papra) => papra.documents.statistics())
+    expect(stats.documentsCount).toBe(0)
+    const seen = statuses("GET", statisticsPath)
+    expect(seen.at(-1)).toBe(200)
+    expect(seen).toEqual(expect.arrayContaining([0, 503]))
+  })
+
+  it("gives up on a read after its retries, with the server's code", async () => {
+    faults().add({ method: "GET", path: statisticsPath, fault: { kind: "status", status: 502 } })
+    const error = await failureOn(target, (papra) => papra.documents.statistics(), {
+      retry: { maxRetries: 2, baseDelayMs: 5 },
+    })
+    expect(error).toMatchObject({ _tag: "PapraApiError", status: 502 })
+  })
+
+  it("times out a stalled answer and asks again", async () => {
+    faults().add({ method: "GET", path: statisticsPath, times: 1, fault: { kind: "latency", ms: 1_500 } })
+    const started = Date.now()
+    await runOn(target, (papra) => papra.documents.statistics(), { timeoutMs: 200 })
+    expect(Date.now() - started).toBeLessThan(1_400)
+  })
+
+  it("never repeats an upload after a 500, and repeats one refused with 429", async () => {
+    const file = files.write(`fault-${runId}.txt`, `fault injection ${runId}\n`)
+    const uploadPath = /\/documents$/
+    faults().add({ method: "POST", path: uploadPath, times: 1, fault: { kind: "status", status: 500 } })
+    const error = await failureOn(target, (papra) =>
+      papra.documents.upload({ path: file.path, mimeType: "text/plain" }),
+    )
+    expect(error).toMatchObject({ _tag: "PapraApiError", status: 500 })
+    expect(statuses("POST", uploadPath)).toEqual([500])
+
+    faults().add({
+      method: "POST",
+      path: uploadPath,
+      times: 1,
+      fault: { kind: "status", status: 429, retryAfterSeconds: 0 },
+    })
+    const uploaded = await runOn(target, (papra) =>
+      papra.documents.upload({ path: file.path, mimeType: "text/plain" }),
+    )
+    expect(uploaded.originalSha256Hash).toBe(file.sha256)
+    expect(statuses("POST", uploadPath)).toEqual([500, 429, 200])
+  })
+
+  it("downloads a slowly sent file whole", async () => {
+    const file = files.write(`slow-${runId}.txt`, `${"slow body ".repeat(12)}${runId}\n`)
+    const bytes = await runOn(target, (papra) =>
+      Effect.gen(function* () {
+        const document = yield* papra.documents.upload({ path: file.path, mimeType: "text/plain" })
+        faults().add({
+          method: "GET",
+          path: /\/file$/,
+          times: 1,
+          fault: { kind: "slow-body", bytesPerSecond: 400 },
+        })
+        const download = yield* papra.documents.download(document.id)
+        const chunks = yield* Stream.runCollect(download.stream)
+        return Buffer.concat(Chunk.toArray(chunks))
+      }),
+    )
+    expect(bytes.equals(file.bytes)).toBe(true)
+  })
+})

@@ -28,8 +28,10 @@ export interface PapraClientConfig {
   /** Requests in flight at once from this client (default 8). */
   readonly concurrency?: number
   readonly retry?: Partial<RetryPolicy>
-  /** Per attempt (default 60 s); an upload's whole body must be sent within it. */
+  /** Per attempt, until the answer has arrived (default 60 s); downloads count until their headers. */
   readonly timeoutMs?: number
+  /** Per upload attempt, which sends the whole file (default 15 minutes). */
+  readonly uploadTimeoutMs?: number
   readonly userAgent?: string
 }
 
@@ -77,7 +79,9 @@ export const make = (
       semaphore,
     )
     const scope = (organizationId: Effect.Effect<PapraOrganizationId, PapraError>) => ({
-      documents: makeDocuments(transport, organizationId),
+      documents: makeDocuments(transport, organizationId, {
+        uploadTimeoutMs: config.uploadTimeoutMs ?? 900_000,
+      }),
       tags: makeTags(transport, organizationId),
       customProperties: makeCustomProperties(transport, organizationId),
     })

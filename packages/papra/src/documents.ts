@@ -317,6 +317,7 @@ const toQuery = (query: typeof PageQuery.Encoded): Record<string, QueryValue> =>
 export const makeDocuments = (
   transport: Transport,
   organizationId: Effect.Effect<PapraOrganizationId, PapraError>,
+  settings: { readonly uploadTimeoutMs: number },
 ): PapraDocuments => {
   const r = documentRoutes
   const withOrg = <A>(f: (org: PapraOrganizationId) => Effect.Effect<A, PapraError>) =>
@@ -398,7 +399,11 @@ export const makeDocuments = (
           form.append("file", typed, input.fileName)
           return form
         }
-        const body = yield* transport.call(r.upload, { params: { organizationId: org }, formData })
+        const body = yield* transport.call(r.upload, {
+          params: { organizationId: org },
+          formData,
+          timeoutMs: settings.uploadTimeoutMs,
+        })
         return body.document
       }),
     )

@@ -61,6 +61,8 @@ export interface CallOptions {
   readonly json?: unknown
   /** Built per attempt, so a retried upload reads its file again from the start. */
   readonly formData?: () => FormData
+  /** Overrides the configured per-attempt timeout (uploads send a whole file within it). */
+  readonly timeoutMs?: number
 }
 
 export interface TransportConfig {
@@ -184,6 +186,7 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
       read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, PapraError>,
     ): Effect.Effect<A, PapraError> => {
       const endpoint = endpointOf(route)
+      const timeoutMs = options.timeoutMs ?? config.timeoutMs
       const withBody = options.formData
         ? HttpClientRequest.bodyFormData(request, options.formData())
         : request
@@ -193,12 +196,12 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
           response.status >= 200 && response.status < 300 ? read(response) : readApiError(endpoint, response),
         ),
         Effect.timeoutFail({
-          duration: Duration.millis(config.timeoutMs),
+          duration: Duration.millis(timeoutMs),
           onTimeout: () =>
             new PapraTransportError({
               endpoint,
               reason: "Timeout",
-              problem: `no answer within ${config.timeoutMs} ms`,
+              problem: `no answer within ${timeoutMs} ms`,
             }),
         }),
         Effect.tap(() => Effect.logDebug("papra request succeeded")),
