@@ -8,6 +8,19 @@ import { type PapraCorpus, type PapraSeeded, seedCorpus } from "./seed.js"
 import { papraRoutes } from "./server.js"
 import { PAPRA_PERMISSIONS, PapraStore } from "./store.js"
 
+/**
+ * An in-memory Papra (commit 2b110a4c, the one the fixtures were recorded from) on a real socket,
+ * answering every route an API key can reach with the real status codes, bodies and errors.
+ *
+ *   const papra = await startPapraSimulator({ corpus: { tags: [{ name: "Invoices" }] } })
+ *   await fetch(`${papra.url}/api/organizations/${papra.organizationId}/documents`, {
+ *     headers: { authorization: `Bearer ${papra.apiKey}` },
+ *   })
+ *   papra.faults.add({ path: "/api/organizations", times: 2, fault: { kind: "status", status: 429, retryAfterSeconds: 1 } })
+ *   await papra.close()
+ *
+ * In Effect code, `yield* papraSimulator(options)` inside a scope. Seeding: see seed.ts.
+ */
 export interface PapraSimulatorOptions {
   /** Seeds ids, API keys and fault dice, so a run can be replayed. */
   readonly seed?: number
