@@ -194,6 +194,8 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
       )
       const ids = Chunk.toArray(all).map((document) => document.id)
       expect(ids).toEqual(expect.arrayContaining([textDoc.id, pdfDoc.id, blobDoc.id]))
+      // Newest first unless asked otherwise (documents.list.json).
+      expect(ids.indexOf(blobDoc.id)).toBeLessThan(ids.indexOf(textDoc.id))
       expect(new Set(ids).size).toBe(ids.length)
       expect(Chunk.toArray(all).some((document) => "content" in document)).toBe(false)
       expect(page.documents.length).toBeLessThanOrEqual(2)
@@ -348,6 +350,8 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
       )
       for (const definition of created) properties.set(definition.type, definition)
       expect(created.map((definition) => definition.type)).toEqual(types)
+      // Create answers without the options, get and list with them (custom-properties.create.select.json).
+      expect(created.some((definition) => "options" in definition)).toBe(false)
       const duplicate = await fail((papra) =>
         papra.customProperties.create({ name: `text ${runId}`, type: "number" }),
       )
@@ -374,7 +378,7 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
           return { open, reordered, after }
         }),
       )
-      expect(result.reordered.displayOrder).toBe(3)
+      expect(result.reordered).toMatchObject({ displayOrder: 3, updatedAt: date.updatedAt })
       expect(result.after.options.map((option) => [option.name, option.key])).toEqual([
         ["Open (renamed)", "openrenamed"],
         ["Archived", "archived"],
@@ -485,7 +489,11 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
           const active = yield* Stream.runCollect(papra.documents.list())
           const deleted = yield* Stream.runCollect(papra.documents.listDeleted({ pageSize: 1 }))
           const found = yield* papra.documents.findBySha256(textFile.sha256)
-          return { trashed, active, deleted, found }
+          const renamed = yield* papra.documents.update(textDoc.id, { notes: "edited in the trash" })
+          const file = yield* papra.documents.download(textDoc.id)
+          const bytes = yield* Stream.runCollect(file.stream)
+          const stats = yield* papra.documents.statistics()
+          return { trashed, active, deleted, found, renamed, bytes, stats }
         }),
       )
       expect(result.trashed).toMatchObject({ isDeleted: true, content: expect.stringContaining(marker) })
@@ -499,16 +507,29 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
       expect(Option.map(result.found, (document) => [document.id, document.isDeleted])).toEqual(
         Option.some([textDoc.id, true]),
       )
+      // The trash list carries content but neither tags nor properties (documents.deleted.list.json).
+      expect(Chunk.toArray(result.deleted).some((document) => "tags" in document)).toBe(false)
+      expect(result.renamed).toMatchObject({ isDeleted: true, notes: "edited in the trash" })
+      expect(Buffer.concat(Chunk.toArray(result.bytes)).equals(textFile.bytes)).toBe(true)
+      expect(result.stats.deletedDocumentsCount).toBeGreaterThanOrEqual(2)
     })
 
     it("restores a trashed document when its bytes are uploaded again, keeping its id", async () => {
-      const restored = await run((papra) =>
-        papra.documents.upload({
-          path: textFile.path,
-          fileName: `again-${runId}.txt`,
-          mimeType: "text/plain",
+      const { restored, content, events } = await run((papra) =>
+        Effect.gen(function* () {
+          const restored = yield* papra.documents.upload({
+            path: textFile.path,
+            fileName: `again-${runId}.txt`,
+            mimeType: "text/plain",
+          })
+          const { content } = yield* papra.documents.get(restored.id)
+          const events = yield* Stream.runCollect(Stream.take(papra.documents.activity(restored.id), 1))
+          return { restored, content, events }
         }),
       )
+      // The earlier content stays and the log gets a fresh `created` (documents.activity.after-reupload.json).
+      expect(content).toContain(marker)
+      expect(Chunk.toArray(events).map((entry) => entry.event)).toEqual(["created"])
       expect(restored).toMatchObject({
         id: textDoc.id,
         isDeleted: false,
