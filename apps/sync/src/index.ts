@@ -1,1 +1,60 @@
 export { paperbridge, runCli } from "./cli.js"
+export {
+  CONFIG_FILE_NAME,
+  configJsonSchemaText,
+  Direction,
+  FileChoice,
+  Filters,
+  PaperbridgeConfig,
+  type PaperbridgeConfigJson,
+  PaperlessAuthMethod,
+  SCHEMA_FILE_NAME,
+  SecretValues,
+} from "./config/config.js"
+export { ConfigError, ExitCode } from "./config/errors.js"
+export {
+  type InitAnswers,
+  type InitFile,
+  type InitFiles,
+  renderInit,
+  SECRETS_FILE_NAME,
+} from "./config/init.js"
+export { type LoadedConfig, loadConfig, parseConfig, statePathOf } from "./config/load.js"
+export { applyOverrides, type ConfigOverrides, OVERRIDE_FLAGS } from "./config/overrides.js"
+export { type PaperlessCredentials, resolveSecrets, type Secrets } from "./config/secrets.js"
+export { DEFAULT_STATE_PATH } from "./state/database.js"
+export {
+  directionOf,
+  Endpoint,
+  EntityKind,
+  type Pair,
+  type PairDirection,
+  paperlessEndpoint,
+  papraEndpoint,
+  Side,
+  sideOf,
+} from "./state/endpoints.js"
+export { LinkConflictError, StateStoreError } from "./state/errors.js"
+export { EntityFailure, type NewFailure } from "./state/failures.js"
+export {
+  defaultIdempotencyKey,
+  type JournalBegin,
+  type JournalCompletion,
+  JournalEntry,
+  JournalOperation,
+  JournalState,
+  type NewJournalEntry,
+} from "./state/journal.js"
+export type { Link, NewLink } from "./state/links.js"
+export { MIGRATIONS_TABLE, runMigrations } from "./state/migrations.js"
+export {
+  Checkpoint,
+  CheckpointPhase,
+  Run,
+  RunCounts,
+  type RunEnd,
+  RunId,
+  RunOutcome,
+} from "./state/runs.js"
+export { type BaseSnapshot, canonicalJson, type JsonValue, snapshotHash } from "./state/snapshots.js"
+export { StateStore } from "./state/store.js"

@@ -31,7 +31,7 @@ export const EntityKind = Schema.Literal(
 )
 export type EntityKind = typeof EntityKind.Type
 
-export type Direction = `${Side}-to-${Side}`
+export type PairDirection = `${Side}-to-${Side}`
 
 /**
  * Only scheme, host, port and path identify a server: credentials and query strings are dropped so
@@ -55,4 +55,4 @@ export const papraEndpoint = (url: string, organizationId: string): Endpoint =>
 export const sideOf = (endpoint: Endpoint): Side =>
   endpoint.startsWith("paperless:") ? "paperless" : "papra"
 
-export const directionOf = (pair: Pair): Direction => `${sideOf(pair.source)}-to-${sideOf(pair.target)}`
+export const directionOf = (pair: Pair): PairDirection => `${sideOf(pair.source)}-to-${sideOf(pair.target)}`

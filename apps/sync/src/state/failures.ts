@@ -22,7 +22,7 @@ export interface NewFailure {
   readonly kind: EntityKind
   readonly sourceId: string
   readonly reason: string
-  readonly runId?: string | undefined
+  readonly runId?: string | null | undefined
 }
 
 export const failureOperations = (db: Database) => {

@@ -49,10 +49,10 @@ export interface NewJournalEntry {
   readonly sourceId: string
   /** Defaults to operation, kind, source id and SHA-256: the same file for the same source entity. */
   readonly idempotencyKey?: string | undefined
-  readonly runId?: string | undefined
-  readonly sha256?: string | undefined
-  readonly md5?: string | undefined
-  readonly size?: number | undefined
+  readonly runId?: string | null | undefined
+  readonly sha256?: string | null | undefined
+  readonly md5?: string | null | undefined
+  readonly size?: number | null | undefined
 }
 
 /**
@@ -69,7 +69,9 @@ export type JournalBegin =
 export interface JournalCompletion {
   readonly targetId: string
   /** Link the source to the target in the same transaction (the usual case). */
-  readonly link?: { readonly sha256?: string | undefined; readonly md5?: string | undefined } | undefined
+  readonly link?:
+    | { readonly sha256?: string | null | undefined; readonly md5?: string | null | undefined }
+    | undefined
   /** The mapped metadata now on both sides: saved as the document's base snapshot. */
   readonly snapshot?: unknown
 }

@@ -25,8 +25,8 @@ export interface NewLink {
   readonly kind: EntityKind
   readonly sourceId: string
   readonly targetId: string
-  readonly sha256?: string | undefined
-  readonly md5?: string | undefined
+  readonly sha256?: string | null | undefined
+  readonly md5?: string | null | undefined
 }
 
 const LinkRow = Schema.Struct({

@@ -45,7 +45,7 @@ export class Checkpoint extends Schema.Class<Checkpoint>("Checkpoint")({
 export interface RunEnd {
   readonly outcome: Exclude<RunOutcome, "running">
   readonly counts: RunCounts
-  readonly reportPath?: string | undefined
+  readonly reportPath?: string | null | undefined
 }
 
 /** Sortable by start time and readable in a report file name: `20261123T184727Z-3f9a1c`. */
@@ -126,7 +126,7 @@ export const runOperations = (db: Database) => {
     checkpoint: {
       readonly runId: RunId
       readonly phase: CheckpointPhase
-      readonly cursor?: string | undefined
+      readonly cursor?: string | null | undefined
     },
   ) =>
     Effect.flatMap(DateTime.now, (now) =>
