@@ -198,6 +198,7 @@ const rewriteFile = (context: Context, document: DocumentRecord, operation: stri
     })
   } else {
     document.original = storedFile(bytes, "application/pdf")
+    context.store.fileRevision += 1
     if (document.archive) document.archive = storedFile(makePdf([...lines, "archive"]), "application/pdf")
   }
   document.modified = context.store.clock.now()

@@ -62,16 +62,15 @@ export interface DocumentRenderOptions {
   readonly truncateContent?: boolean
 }
 
-const duplicatesOf = (context: Context, document: DocumentRecord) => {
-  const checksum = document.original.sha256
-  return [...context.store.documents.values()]
-    .filter((other) => other.id !== document.id && other.original.sha256 === checksum)
+const duplicatesOf = (context: Context, document: DocumentRecord) =>
+  context.store
+    .documentsWithChecksum(document.original.sha256)
+    .filter((other) => other.id !== document.id)
     .map((other) => ({
       id: other.id,
       title: other.title,
       deleted_at: other.deletedAt === null ? null : formatMicros(other.deletedAt),
     }))
-}
 
 const versionsOf = (context: Context, document: DocumentRecord) => [
   ...[...document.versions].reverse().map((version) => ({

@@ -9,6 +9,8 @@ export type {
   SeedUser,
 } from "./seed.js"
 export {
+  buildPaperlessServer,
+  limitedPassword,
   type PaperlessSimulator,
   type PaperlessSimulatorOptions,
   paperlessSimulator,

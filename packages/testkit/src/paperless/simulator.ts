@@ -61,9 +61,11 @@ const faultMessages: Record<number, string> = {
 const faultResponse = (status: number): SimResponse =>
   detail(status, faultMessages[status] ?? "A server error occurred.")
 
-export const startPaperlessSimulator = async (
-  options: PaperlessSimulatorOptions = {},
-): Promise<PaperlessSimulator> => {
+/**
+ * The simulated server without its socket: the request handler and the state behind it. The
+ * simulator serves it over HTTP; tests that replay many exchanges can call it directly.
+ */
+export const buildPaperlessServer = (options: PaperlessSimulatorOptions = {}) => {
   const generation = options.generation ?? "3.0"
   const store = new PaperlessStore(generation)
   // django-guardian's AnonymousUser takes id 1; on 2.20 the captured admin is id 3 (`users.list.json`).
@@ -72,40 +74,52 @@ export const startPaperlessSimulator = async (
   if (generation === "2.20") store.reserveId("users", 2)
   const password = "paperless-simulator-password"
   const admin = store.addUser({ username: "admin", password, isSuperuser: true, email: "admin@example.com" })
-  const limited = store.addUser({ username: "limited", password: "limited-simulator-password" })
+  const limited = store.addUser({ username: "limited", password: limitedPassword })
   const worker = new Worker()
   if (options.corpus) seedCorpus(store, options.corpus, admin.id)
-  const server = await listen(
-    createHandler({
-      store,
-      worker,
-      anonymous,
-      timing: {
-        consumeMs: options.consumeMs ?? 20,
-        bulkUpdateMs: options.bulkUpdateMs ?? 10,
-        throttleToken: options.throttleToken ?? true,
-      },
-    }),
-    {
-      ...(options.port === undefined ? {} : { port: options.port }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      faultResponse,
+  const handler = createHandler({
+    store,
+    worker,
+    anonymous,
+    timing: {
+      consumeMs: options.consumeMs ?? 20,
+      bulkUpdateMs: options.bulkUpdateMs ?? 10,
+      throttleToken: options.throttleToken ?? true,
     },
-  )
+  })
   return {
-    url: server.url,
     generation,
+    handler,
     token: admin.token,
     username: admin.username,
     password,
     limitedToken: limited.token,
-    faults: server.faults,
-    requests: server.requests,
-    seed: (corpus) => seedCorpus(store, corpus, admin.id),
+    seed: (corpus: PaperlessCorpus) => seedCorpus(store, corpus, admin.id),
     settle: () => worker.idle(),
+    stop: () => worker.close(),
+  }
+}
+
+/** The `limited` user's password (it has no permissions; useful for `/api/token/` tests). */
+export const limitedPassword = "limited-simulator-password"
+
+export const startPaperlessSimulator = async (
+  options: PaperlessSimulatorOptions = {},
+): Promise<PaperlessSimulator> => {
+  const { handler, stop, ...server } = buildPaperlessServer(options)
+  const listening = await listen(handler, {
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    faultResponse,
+  })
+  return {
+    ...server,
+    url: listening.url,
+    faults: listening.faults,
+    requests: listening.requests,
     close: async () => {
-      worker.close()
-      await server.close()
+      stop()
+      await listening.close()
     },
   }
 }

@@ -321,6 +321,30 @@ export class PaperlessStore {
       : { original: document.original, archive: document.archive }
   }
 
+  private checksumIndex:
+    | { size: number; revision: number; byChecksum: Map<string, Array<DocumentRecord>> }
+    | undefined
+  /** Bumped whenever a document's original bytes change (2.20 rewrites files in place). */
+  fileRevision = 0
+
+  /** Documents (trashed included) by the SHA-256 of their original, for `duplicate_documents`. */
+  documentsWithChecksum(sha256: string): ReadonlyArray<DocumentRecord> {
+    const index = this.checksumIndex
+    // Creation advances the id sequence, purging shrinks the map, rewrites bump fileRevision.
+    const revision = this.fileRevision * 1_000_000_000 + (this.sequences.get("documents") ?? 0)
+    if (index === undefined || index.size !== this.documents.size || index.revision !== revision) {
+      const byChecksum = new Map<string, Array<DocumentRecord>>()
+      for (const document of this.documents.values()) {
+        byChecksum.set(document.original.sha256, [
+          ...(byChecksum.get(document.original.sha256) ?? []),
+          document,
+        ])
+      }
+      this.checksumIndex = { size: this.documents.size, revision, byChecksum }
+    }
+    return this.checksumIndex?.byChecksum.get(sha256) ?? []
+  }
+
   recordHistory(
     document: DocumentRecord,
     action: "create" | "update",

@@ -1,12 +1,40 @@
 import { writeFileSync } from "node:fs"
-import { expect } from "vitest"
-import {
-  type Generation,
-  makePdf,
-  type PaperlessSimulator,
-  startPaperlessSimulator,
-} from "../../src/index.js"
+import { buildPaperlessServer, type Generation, limitedPassword, makePdf } from "../../src/index.js"
 import { type Fixture, fixtureWorld, loadFixtures, pngBytes } from "./fixture-world.js"
+
+type Server = ReturnType<typeof buildPaperlessServer>
+
+const origin = "http://127.0.0.1:8000"
+
+/**
+ * Calls the simulated server's handler without a socket: a thousand replays over real HTTP cost a
+ * minute on a busy CI machine, and the transport is covered by the other simulator tests.
+ */
+const dispatch = async (server: Server, path: string, init: RequestInit = {}): Promise<Response> => {
+  const request = new Request(`${origin}${path}`, init)
+  const headers: Record<string, string> = { host: "127.0.0.1:8000" }
+  request.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  const answer = await server.handler({
+    method: request.method,
+    url: new URL(request.url),
+    headers,
+    body: Buffer.from(await request.arrayBuffer()),
+  })
+  const responseHeaders = new Headers()
+  for (const [name, value] of Object.entries(answer.headers ?? {})) responseHeaders.set(name, String(value))
+  let body: Buffer | null = null
+  if (Buffer.isBuffer(answer.body)) body = answer.body
+  else if (typeof answer.body === "string" && responseHeaders.has("content-type"))
+    body = Buffer.from(answer.body)
+  else if (answer.body !== undefined) {
+    body = Buffer.from(JSON.stringify(answer.body))
+    if (!responseHeaders.has("content-type")) responseHeaders.set("content-type", "application/json")
+  }
+  const empty = [204, 304].includes(answer.status) || request.method === "HEAD"
+  return new Response(empty ? null : body, { status: answer.status, headers: responseHeaders })
+}
 
 /**
  * Fixture conformance harness: every recorded exchange of the real 3.0.5 and 2.20.15 servers is replayed
@@ -34,7 +62,7 @@ const fileBytes = (stub: FileStub, salt: string): Buffer => {
 const isFileStub = (value: unknown): value is FileStub =>
   value !== null && typeof value === "object" && "fileName" in value && "mimeType" in value
 
-const authHeader = (simulator: PaperlessSimulator, fixture: Fixture, tokens: Record<string, string>) => {
+const authHeader = (simulator: Server, fixture: Fixture, tokens: Record<string, string>) => {
   const auth = fixture.request.auth
   const basic = (user: string, password: string) =>
     `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`
@@ -48,13 +76,13 @@ const authHeader = (simulator: PaperlessSimulator, fixture: Fixture, tokens: Rec
   return `Token ${simulator.token}`
 }
 
-const passwords: Record<string, (simulator: PaperlessSimulator) => string> = {
+const passwords: Record<string, (simulator: Server) => string> = {
   admin: (simulator) => simulator.password,
-  limited: () => "limited-simulator-password",
+  limited: () => limitedPassword,
 }
 
 const buildBody = (
-  simulator: PaperlessSimulator,
+  simulator: Server,
   fixture: Fixture,
 ): { body?: RequestInit["body"]; contentType?: string } => {
   const { body, contentType } = fixture.request
@@ -150,7 +178,7 @@ export interface Replay {
 }
 
 export const replay = async (
-  simulator: PaperlessSimulator,
+  simulator: Server,
   fixture: Fixture,
   tokens: Record<string, string>,
   override: Override = {},
@@ -166,7 +194,7 @@ export const replay = async (
   const init: RequestInit = { method: fixture.request.method, headers, redirect: "manual" }
   if (body !== undefined) init.body = body
   for (const [name, value] of Object.entries(override.headers ?? {})) headers.set(name, value)
-  const response = await fetch(`${simulator.url}${override.path ?? fixture.request.path}`, init)
+  const response = await dispatch(simulator, `${override.path ?? fixture.request.path}`, init)
   const type = response.headers.get("content-type") ?? ""
   const raw = Buffer.from(await response.arrayBuffer())
   let parsed: unknown = raw
@@ -204,13 +232,13 @@ interface Override {
   readonly headers?: Record<string, string>
 }
 
-const call = async (simulator: PaperlessSimulator, method: string, path: string, body?: unknown) => {
+const call = async (simulator: Server, method: string, path: string, body?: unknown) => {
   const init: RequestInit = {
     method,
     headers: { authorization: `Token ${simulator.token}`, "content-type": "application/json" },
   }
   if (body !== undefined) init.body = JSON.stringify(body)
-  const response = await fetch(`${simulator.url}${path}`, init)
+  const response = await dispatch(simulator, `${path}`, init)
   const text = await response.text()
   return {
     status: response.status,
@@ -219,7 +247,7 @@ const call = async (simulator: PaperlessSimulator, method: string, path: string,
   }
 }
 
-const listAll = async (simulator: PaperlessSimulator, resource: string) =>
+const listAll = async (simulator: Server, resource: string) =>
   (
     (await call(simulator, "GET", `/api/${resource}/?page_size=100000`)).body as {
       results: Array<Record<string, unknown>>
@@ -229,7 +257,7 @@ const listAll = async (simulator: PaperlessSimulator, resource: string) =>
 const creatable = new Set(["tags", "correspondents", "document_types", "storage_paths", "custom_fields"])
 
 /** Creates filler objects until `id` exists, so a fixture addressing a later-created id finds it. */
-const ensureObject = async (simulator: PaperlessSimulator, resource: string, id: number) => {
+const ensureObject = async (simulator: Server, resource: string, id: number) => {
   for (let attempt = 0; attempt < 40; attempt++) {
     if ((await call(simulator, "GET", `/api/${resource}/${id}/`)).status === 200) return
     const body =
@@ -242,12 +270,12 @@ const ensureObject = async (simulator: PaperlessSimulator, resource: string, id:
   }
 }
 
-const ensureTasks = async (simulator: PaperlessSimulator, ids: ReadonlyArray<number>) => {
+const ensureTasks = async (simulator: Server, ids: ReadonlyArray<number>) => {
   const highest = Math.max(0, ...ids)
   for (let index = 0; index < highest; index++) {
     const form = new FormData()
     form.append("document", new Blob([`task filler ${index}`]), `filler-${index}.txt`)
-    await fetch(`${simulator.url}/api/documents/post_document/`, {
+    await dispatch(simulator, `/api/documents/post_document/`, {
       method: "POST",
       headers: { authorization: `Token ${simulator.token}` },
       body: form,
@@ -258,7 +286,7 @@ const ensureTasks = async (simulator: PaperlessSimulator, ids: ReadonlyArray<num
 
 /** Recreates the bit of history an exchange depended on. */
 const prepare = async (
-  simulator: PaperlessSimulator,
+  simulator: Server,
   fixture: Fixture,
   tokens: Record<string, string>,
 ): Promise<Override> => {
@@ -311,7 +339,7 @@ const prepare = async (
   if (file.startsWith("documents.versions.patch-label") && documentId) {
     const form = new FormData()
     form.append("document", new Blob([makePdf(["a new version"])]), "v2.pdf")
-    await fetch(`${simulator.url}/api/documents/${documentId}/update_version/`, {
+    await dispatch(simulator, `/api/documents/${documentId}/update_version/`, {
       method: "POST",
       headers: { authorization: `Token ${simulator.token}` },
       body: form,
@@ -378,20 +406,20 @@ const notReplayed: Record<Generation, Record<string, string>> = {
 
 const world = { "3.0": fixtureWorld("3.0"), "2.20": fixtureWorld("2.20") }
 
-const replayOne = async (generation: Generation, fixture: Fixture): Promise<Array<string>> => {
-  const simulator = await startPaperlessSimulator({ generation, consumeMs: 1, bulkUpdateMs: 1 })
+export const replayOne = async (generation: Generation, fixture: Fixture): Promise<Array<string>> => {
+  const simulator = buildPaperlessServer({ generation, consumeMs: 1, bulkUpdateMs: 1 })
   try {
     const seeded = simulator.seed(world[generation])
     const tokens = { reader: seeded.users.reader?.token ?? "" }
     const override = await prepare(simulator, fixture, tokens)
     return conformance(fixture, await replay(simulator, fixture, tokens, override))
   } finally {
-    await simulator.close()
+    simulator.stop()
   }
 }
 
-/** Replays every fixture of a generation (8 at a time) and expects no differences. */
-export const expectConformance = async (generation: Generation) => {
+/** Replays every fixture of a generation (8 at a time); answers the differences and how many ran. */
+export const conformanceFailures = async (generation: Generation) => {
   const fixtures = loadFixtures(generation).filter(
     (fixture) => notReplayed[generation][fixture.file] === undefined,
   )
@@ -407,6 +435,5 @@ export const expectConformance = async (generation: Generation) => {
   failures.sort()
   if (process.env.CONFORMANCE_REPORT)
     writeFileSync(`${process.env.CONFORMANCE_REPORT}.${generation}`, failures.join("\n"))
-  expect(failures).toEqual([])
-  expect(fixtures.length).toBeGreaterThan(450)
+  return { failures, replayed: fixtures.length }
 }
