@@ -16,6 +16,7 @@ import {
   papraDocumentToPaperless,
   snapshotHash,
 } from "../src/index.js"
+import { unicodeText } from "./arbitraries.js"
 import {
   migrateDefinitionsToPaperless,
   migrateDefinitionsToPapra,
@@ -84,13 +85,10 @@ const finiteNumber = fc.oneof(
 )
 
 const text = (maxLength: number) =>
-  fc.oneof(
-    fc.string({ unit: "binary", maxLength }),
-    fc.constantFrom("", "🧾 Rechnung – Grüße ✓", "x".repeat(maxLength)),
-  )
+  fc.oneof(unicodeText({ maxLength }), fc.constantFrom("", "🧾 Rechnung – Grüße ✓", "x".repeat(maxLength)))
 
 /** A note text that does not look like one of the header lines the join writes. */
-const noteText = fc.string({ unit: "binary", maxLength: 80 }).filter((note) => !note.includes("--- Note by"))
+const noteText = unicodeText({ maxLength: 80 }).filter((note) => !note.includes("--- Note by"))
 
 const fieldValues = fc.record(
   {
@@ -112,14 +110,14 @@ const fieldValues = fc.record(
 
 const paperlessDocument = fc.record({
   title: text(128).filter((title) => title.trim() !== "" && title.trim() === title),
-  content: fc.string({ unit: "binary", maxLength: 300 }),
+  content: unicodeText({ maxLength: 300 }),
   created: fc.oneof(calendarDate, boundaryDate),
   correspondent: fc.option(fc.constantFrom(1, 2, 3, 4), { nil: null }),
   document_type: fc.option(fc.constantFrom(1, 2), { nil: null }),
   storage_path: fc.option(fc.constant(1), { nil: null }),
   tags: fc.uniqueArray(fc.constantFrom(1, 2, 3, 4, 5, 6, 7), { maxLength: 7 }),
   archive_serial_number: fc.option(fc.integer({ min: 0, max: 2_147_483_647 }), { nil: null }),
-  original_file_name: fc.string({ unit: "binary", minLength: 1, maxLength: 60 }),
+  original_file_name: unicodeText({ minLength: 1, maxLength: 60 }),
   notes: fc.oneof(
     fc.constant<ReadonlyArray<string>>([]),
     noteText.filter((note) => note !== "").map((note): ReadonlyArray<string> => [note]),
@@ -311,25 +309,21 @@ describe("Papra → Paperless → Papra", () => {
 
   const papraDocument = fc.record({
     // Surrounding whitespace is trimmed by Paperless: pinned in custom-fields/lossy tests, not a round trip.
-    name: fc
-      .string({ unit: "binary", minLength: 1, maxLength: 128 })
-      .filter((name) => name.trim() === name && name !== ""),
-    originalName: fc.string({ unit: "binary", minLength: 1, maxLength: 60 }),
-    content: fc.string({ unit: "binary", maxLength: 200 }),
+    name: unicodeText({ minLength: 1, maxLength: 128 }).filter((name) => name.trim() === name && name !== ""),
+    originalName: unicodeText({ minLength: 1, maxLength: 60 }),
+    content: unicodeText({ maxLength: 200 }),
     documentDate: fc.option(
       fc.oneof(calendarDate, boundaryDate).map((date) => `${date}T00:00:00.000Z`),
       { nil: null },
     ),
     notes: fc.option(
-      fc
-        .string({ unit: "binary", minLength: 1, maxLength: 300 })
-        .filter((note) => !note.includes("--- Note by")),
+      unicodeText({ minLength: 1, maxLength: 300 }).filter((note) => !note.includes("--- Note by")),
       { nil: null },
     ),
     tags: fc.subarray(papraDefinitions.tags.map((tag) => ({ id: tag.id }))),
     values: fc.record(
       {
-        "Invoice reference": fc.string({ unit: "binary", maxLength: 500 }),
+        "Invoice reference": unicodeText({ maxLength: 500 }),
         Amount: finiteNumber,
         "Due date": fc.oneof(calendarDate, boundaryDate).map((date) => `${date}T00:00:00.000Z`),
         Paid: fc.boolean(),
