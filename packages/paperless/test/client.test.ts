@@ -16,13 +16,7 @@ import {
   type PaperlessClientConfig,
   type TagId,
 } from "../src/index.js"
-import {
-  type Fixture,
-  fixturesPresent,
-  loadFixture,
-  replayLayer,
-  type SeenRequest,
-} from "./fixtures.js"
+import { type Fixture, fixturesPresent, loadFixture, replayLayer, type SeenRequest } from "./fixtures.js"
 
 const TOKEN = "0123456789abcdef0123456789abcdef01234567"
 const base: PaperlessClientConfig = {
