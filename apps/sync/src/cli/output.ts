@@ -1,0 +1,93 @@
+import type { DocumentOutcome, RunSummary, SyncEvent } from "../engine/events.js"
+
+/**
+ * Renders engine events for a person or a program: a redrawn progress line on a terminal, one
+ * plain line per notable event otherwise, one JSON object per event with `--json`, and nothing but
+ * errors with `--quiet`.
+ */
+export type OutputMode = "tty" | "plain" | "json" | "quiet"
+
+export interface ProgressState {
+  readonly startedAtMs: number
+  readonly total: number | undefined
+  done: number
+  failed: number
+  bytes: number
+}
+
+const units = ["B", "KB", "MB", "GB", "TB"] as const
+
+export const formatBytes = (bytes: number) => {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`
+}
+
+export const formatDuration = (seconds: number) => {
+  if (!Number.isFinite(seconds)) return "--:--"
+  const whole = Math.max(0, Math.round(seconds))
+  const hours = Math.floor(whole / 3600)
+  const minutes = Math.floor((whole % 3600) / 60)
+  const rest = String(whole % 60).padStart(2, "0")
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`
+}
+
+/** One line: bar, counts, documents/s, bytes/s, ETA and failures. */
+export const progressLine = (state: ProgressState, nowMs: number, width = 24) => {
+  const elapsed = Math.max(0.001, (nowMs - state.startedAtMs) / 1000)
+  const rate = state.done / elapsed
+  const fraction = state.total ? Math.min(1, state.done / state.total) : 0
+  const filled = Math.round(fraction * width)
+  const bar = state.total ? `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ` : ""
+  const count = state.total ? `${state.done}/${state.total}` : `${state.done}`
+  const eta = state.total && rate > 0 ? formatDuration((state.total - state.done) / rate) : "--:--"
+  return `${bar}${count} docs  ${rate.toFixed(1)} docs/s  ${formatBytes(state.bytes / elapsed)}/s  ETA ${eta}  failures ${state.failed}`
+}
+
+const outcomeWords: Record<DocumentOutcome, string> = {
+  uploaded: "copied",
+  "linked-existing": "linked to an identical file already there",
+  updated: "metadata updated",
+  unchanged: "already up to date",
+  duplicate: "not copied: a byte-identical twin is already there",
+  failed: "FAILED",
+}
+
+/** The plain-text line for an event, or undefined when the event is not worth a line of its own. */
+export const plainLine = (event: SyncEvent): string | undefined => {
+  switch (event.type) {
+    case "run-started":
+      return `${event.dryRun ? "Planning" : "Starting"} ${event.direction} (run ${event.runId})`
+    case "phase":
+      return `-- ${event.phase}`
+    case "definition":
+      return event.action === "unchanged" ? undefined : `${event.kind} "${event.name}": ${event.action}`
+    case "document":
+      return `document ${event.sourceId} "${event.title}": ${outcomeWords[event.outcome]}${event.reason ? ` (${event.reason})` : ""}`
+    case "warning":
+      return `warning: ${event.message}`
+    case "run-finished":
+      return undefined
+  }
+}
+
+/** The human summary printed at the end of a run. */
+export const summaryText = (summary: RunSummary, reportPath?: string) => {
+  const counts = summary.documents
+  const lines = [
+    `Finished ${summary.direction}: ${counts.uploaded} copied, ${counts["linked-existing"]} linked to existing files, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.duplicate} identical twins not copied again, ${counts.failed} failed (${formatBytes(summary.bytes)} transferred, ${summary.definitionsCreated} definitions created).`,
+  ]
+  if (summary.lossiness.length > 0)
+    lines.push("What did not carry over exactly:", ...summary.lossiness.map((line) => `  - ${line}`))
+  if (summary.failures.length > 0) {
+    lines.push("Failed documents (the next run retries only these):")
+    for (const failure of summary.failures)
+      lines.push(`  - ${failure.sourceId} "${failure.title}": ${failure.reason}`)
+  }
+  if (reportPath) lines.push(`Report: ${reportPath}`)
+  return lines.join("\n")
+}

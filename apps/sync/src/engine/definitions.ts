@@ -1,0 +1,309 @@
+import {
+  type IdLinks,
+  linkDefinitions,
+  type MappingConfig,
+  type MappingContext,
+  mappingContext,
+  type PaperlessDefinitionPlan,
+  type PaperlessDefinitions,
+  type PapraDefinitionPlan,
+  type PapraDefinitions,
+  paperlessFieldOptionsUpdate,
+  papraPropertyCreateBody,
+  papraPropertyOptionsUpdate,
+  planPaperlessDefinitions,
+  planPapraDefinitions,
+} from "@paperbridge/mapping"
+import { CustomFieldId, type PaperlessApi, PaperlessClient, TagId } from "@paperbridge/paperless"
+import { PapraClient, type PapraClientShape, PapraCustomPropertyId } from "@paperbridge/papra"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
+import type { EntityKind, Pair } from "../state/endpoints.js"
+import { StateStore } from "../state/store.js"
+import { MappingFailed } from "./errors.js"
+import type { DefinitionKind, Direction, SyncEvent } from "./events.js"
+import { loadLinks, saveNewLinks } from "./stored-links.js"
+
+const collect = <A, E>(stream: Stream.Stream<A, E>) =>
+  Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+export const readPaperlessDefinitions = (
+  paperless: PaperlessApi,
+): Effect.Effect<PaperlessDefinitions, unknown> =>
+  Effect.all(
+    {
+      tags: collect(paperless.tags.stream()),
+      correspondents: collect(paperless.correspondents.stream()),
+      documentTypes: collect(paperless.documentTypes.stream()),
+      storagePaths: collect(paperless.storagePaths.stream()),
+      customFields: collect(paperless.customFields.stream()),
+    },
+    { concurrency: 5 },
+  )
+
+export const readPapraDefinitions = (papra: PapraClientShape): Effect.Effect<PapraDefinitions, unknown> =>
+  Effect.all({ tags: papra.tags.list(), properties: papra.customProperties.list() }, { concurrency: 2 })
+
+/** Both sides' definitions and the stored links, as one mapping context. */
+export const loadContext = (pair: Pair, direction: Direction, config: MappingConfig) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    const papra = yield* PapraClient
+    const [paperlessDefinitions, papraDefinitions, links] = yield* Effect.all(
+      [readPaperlessDefinitions(paperless), readPapraDefinitions(papra), loadLinks(pair, direction)],
+      { concurrency: 3 },
+    )
+    return mappingContext({ paperless: paperlessDefinitions, papra: papraDefinitions, config, links })
+  })
+
+const planOrFail = <A>(plan: Either.Either<A, { readonly message: string }>) =>
+  Either.match(plan, {
+    onLeft: (error) => Effect.fail(new MappingFailed({ reason: error.message })),
+    onRight: Effect.succeed,
+  })
+
+/** What a run would create and reuse, without writing anything. */
+export const planDefinitions = (context: MappingContext, direction: Direction) =>
+  direction === "paperless-to-papra"
+    ? Effect.map(planOrFail(planPapraDefinitions(context)), (plan) => ({ direction, plan }) as const)
+    : Effect.map(planOrFail(planPaperlessDefinitions(context)), (plan) => ({ direction, plan }) as const)
+
+export interface DefinitionCounts {
+  readonly create: number
+  readonly reuse: number
+  readonly skipped: ReadonlyArray<{ readonly entity: string; readonly name: string; readonly reason: string }>
+}
+
+export const countDefinitions = (
+  planned: Effect.Effect.Success<ReturnType<typeof planDefinitions>>,
+): DefinitionCounts => {
+  if (planned.direction === "paperless-to-papra") {
+    const { tags, properties, skipped } = planned.plan
+    const options = properties.flatMap((property) => property.options)
+    const items = [...tags, ...properties, ...options]
+    const create = items.filter((item) => item.existingId === null).length
+    return { create, reuse: items.length - create, skipped }
+  }
+  const { tags, classifiers, customFields, skipped } = planned.plan
+  const options = customFields.flatMap((field) => field.options)
+  const items = [...tags, ...classifiers, ...customFields, ...options]
+  const create = items.filter((item) => item.existingId === null).length
+  return { create, reuse: items.length - create, skipped }
+}
+
+/**
+ * A create is journaled first so a crash between the call and the link leaves a trace; the plan
+ * finds the object again by name on the next run, so it is never created twice.
+ */
+const journaledCreate = <E>(
+  pair: Pair,
+  kind: EntityKind,
+  sourceId: string,
+  create: Effect.Effect<string, E>,
+  options: { readonly link: boolean },
+) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const begun = yield* store.journal.begin(pair, {
+      kind,
+      operation: "create",
+      sourceId,
+    })
+    const targetId = yield* create.pipe(
+      Effect.tapError((error) => store.journal.fail(begun.entry.id, String(error))),
+    )
+    yield* store.journal.complete(begun.entry.id, { targetId, ...(options.link ? { link: {} } : {}) })
+    return targetId
+  })
+
+const emitCreated = (
+  onEvent: (event: SyncEvent) => Effect.Effect<void>,
+  kind: DefinitionKind,
+  name: string,
+) => onEvent({ type: "definition", kind, name, action: "created" })
+
+const createOnPapra = (
+  pair: Pair,
+  plan: PapraDefinitionPlan,
+  context: MappingContext,
+  onEvent: (event: SyncEvent) => Effect.Effect<void>,
+) =>
+  Effect.gen(function* () {
+    const papra = yield* PapraClient
+    let created = 0
+    for (const tag of plan.tags) {
+      if (tag.existingId !== null) continue
+      yield* journaledCreate(
+        pair,
+        tag.source.kind === "tag" ? "tag" : classifierEntity[tag.source.kind],
+        String(tag.source.paperlessId),
+        Effect.map(
+          papra.tags.create({
+            name: tag.name,
+            color: tag.color,
+            ...(tag.description ? { description: tag.description } : {}),
+          }),
+          (made) => made.id,
+        ),
+        { link: tag.source.kind === "tag" },
+      )
+      created += 1
+      yield* emitCreated(onEvent, "tag", tag.name)
+    }
+    for (const property of plan.properties) {
+      if (property.existingId === null) {
+        yield* journaledCreate(
+          pair,
+          "custom_field",
+          `property:${property.name}`,
+          Effect.map(papra.customProperties.create(papraPropertyCreateBody(property)), (made) => made.id),
+          { link: false },
+        )
+        created += 1
+        yield* emitCreated(onEvent, "custom-field", property.name)
+        continue
+      }
+      const existing = context.papraProperties.get(property.existingId)
+      const update = existing === undefined ? undefined : papraPropertyOptionsUpdate(property, existing)
+      if (update === undefined) continue
+      yield* papra.customProperties.update(PapraCustomPropertyId.make(property.existingId), update)
+      created += update.options.length - (existing?.options?.length ?? 0)
+      for (const option of property.options.filter((candidate) => candidate.existingId === null))
+        yield* emitCreated(onEvent, "select-option", `${property.name}: ${option.name}`)
+    }
+    return created
+  })
+
+const classifierEntity = {
+  correspondent: "correspondent",
+  documentType: "document_type",
+  storagePath: "storage_path",
+} as const satisfies Record<string, EntityKind>
+
+const classifierEventKind = {
+  correspondent: "correspondent",
+  documentType: "document-type",
+  storagePath: "storage-path",
+} as const satisfies Record<string, DefinitionKind>
+
+/** Objects made by paperbridge never auto-assign themselves to other documents (matching "none"). */
+const noAutoMatching = { matching_algorithm: 0, match: "" } as const
+
+const createOnPaperless = (
+  pair: Pair,
+  plan: PaperlessDefinitionPlan,
+  context: MappingContext,
+  onEvent: (event: SyncEvent) => Effect.Effect<void>,
+) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    let created = 0
+    const tagIdsByKey = new Map<string, number>()
+    for (const tag of plan.tags) {
+      if (tag.existingId !== null) {
+        tagIdsByKey.set(tag.key, tag.existingId)
+        continue
+      }
+      const parent = tag.parentKey === null ? undefined : tagIdsByKey.get(tag.parentKey)
+      const id = yield* journaledCreate(
+        pair,
+        "tag",
+        tag.papraId ?? `path:${tag.key}`,
+        Effect.map(
+          paperless.tags.create({
+            name: tag.name,
+            color: tag.color,
+            ...noAutoMatching,
+            ...(parent === undefined ? {} : { parent: TagId.make(parent) }),
+          }),
+          (made) => String(made.id),
+        ),
+        { link: tag.papraId !== null },
+      )
+      tagIdsByKey.set(tag.key, Number(id))
+      created += 1
+      yield* emitCreated(onEvent, "tag", tag.name)
+    }
+    for (const classifier of plan.classifiers) {
+      if (classifier.existingId !== null) continue
+      const body = { name: classifier.name, ...noAutoMatching }
+      const create =
+        classifier.kind === "correspondent"
+          ? paperless.correspondents.create(body)
+          : classifier.kind === "documentType"
+            ? paperless.documentTypes.create(body)
+            : // Papra knows no path template: the name stands in, so files land in a folder of that name.
+              paperless.storagePaths.create({ ...body, path: `${classifier.name}/{{ title }}` })
+      yield* journaledCreate(
+        pair,
+        classifierEntity[classifier.kind],
+        classifier.source,
+        Effect.map(create as Effect.Effect<{ readonly id: number }, unknown>, (made) => String(made.id)),
+        { link: true },
+      )
+      created += 1
+      yield* emitCreated(onEvent, classifierEventKind[classifier.kind], classifier.name)
+    }
+    for (const field of plan.customFields) {
+      if (field.existingId === null) {
+        yield* journaledCreate(
+          pair,
+          "custom_field",
+          field.papraIds[0] ?? `field:${field.name}`,
+          Effect.map(
+            paperless.customFields.create({
+              name: field.name,
+              data_type: field.dataType,
+              ...(field.dataType === "select"
+                ? { extra_data: { select_options: field.options.map((option) => ({ label: option.label })) } }
+                : {}),
+            }),
+            (made) => String(made.id),
+          ),
+          { link: field.papraIds.length === 1 },
+        )
+        created += 1
+        yield* emitCreated(onEvent, "custom-field", field.name)
+        continue
+      }
+      const existing = context.paperlessFields.get(field.existingId)
+      const update = existing === undefined ? undefined : paperlessFieldOptionsUpdate(field, existing)
+      if (update === undefined) continue
+      yield* paperless.customFields.update(CustomFieldId.make(field.existingId), update)
+      for (const option of field.options.filter((candidate) => candidate.existingId === null)) {
+        created += 1
+        yield* emitCreated(onEvent, "select-option", `${field.name}: ${option.label}`)
+      }
+    }
+    return created
+  })
+
+/**
+ * Phase one of a run: makes sure every tag, field/property and option the documents need exists
+ * on the target (reusing same-named ones), links them all, and returns the context the documents
+ * are mapped with.
+ */
+export const prepareDefinitions = (
+  pair: Pair,
+  direction: Direction,
+  config: MappingConfig,
+  onEvent: (event: SyncEvent) => Effect.Effect<void>,
+) =>
+  Effect.gen(function* () {
+    const before = yield* loadContext(pair, direction, config)
+    const planned = yield* planDefinitions(before, direction)
+    const created =
+      planned.direction === "paperless-to-papra"
+        ? yield* createOnPapra(pair, planned.plan, before, onEvent)
+        : yield* createOnPaperless(pair, planned.plan, before, onEvent)
+    const after = created > 0 ? yield* loadContext(pair, direction, config) : before
+    const links: IdLinks = yield* planOrFail(linkDefinitions(after, direction))
+    yield* saveNewLinks(pair, direction, links)
+    return {
+      context: mappingContext({ ...after, links }),
+      created,
+      skipped: countDefinitions(planned).skipped,
+    }
+  })

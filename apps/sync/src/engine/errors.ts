@@ -1,0 +1,18 @@
+import * as Data from "effect/Data"
+
+/** The mapping config cannot be applied to these two servers (names the entry at fault). */
+export class MappingFailed extends Data.TaggedError("MappingFailed")<{ readonly reason: string }> {
+  override get message() {
+    return `mapping: ${this.reason}`
+  }
+}
+
+/** A filter that cannot be applied to the source (e.g. a tag it does not have): a usage error. */
+export class InvalidFilter extends Data.TaggedError("InvalidFilter")<{
+  readonly filter: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `--${this.filter}: ${this.reason}`
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What the engine tells the outside world while it runs. The CLI renders these as progress bars,
+ * plain lines or JSON lines; library users subscribe to them. They never carry secrets.
+ */
+export type Direction = "paperless-to-papra" | "papra-to-paperless"
+
+export type DefinitionKind =
+  | "tag"
+  | "correspondent"
+  | "document-type"
+  | "storage-path"
+  | "custom-field"
+  | "select-option"
+
+export type DocumentOutcome =
+  /** The file was uploaded to the target. */
+  | "uploaded"
+  /** The target already held the same bytes; the documents were linked instead of duplicated. */
+  | "linked-existing"
+  /** Already linked; the metadata on the target was brought up to date. */
+  | "updated"
+  /** Already linked and up to date. */
+  | "unchanged"
+  /** Byte-identical to another source document already carried; the target keeps one copy. */
+  | "duplicate"
+  | "failed"
+
+export type SyncEvent =
+  | {
+      readonly type: "run-started"
+      readonly runId: string
+      readonly direction: Direction
+      readonly dryRun: boolean
+    }
+  | { readonly type: "phase"; readonly phase: "definitions" | "documents" | "links" | "verify" }
+  | {
+      readonly type: "definition"
+      readonly kind: DefinitionKind
+      readonly name: string
+      readonly action: "created" | "reused" | "unchanged"
+    }
+  | {
+      readonly type: "document"
+      readonly sourceId: string
+      readonly title: string
+      readonly outcome: DocumentOutcome
+      readonly targetId?: string
+      readonly bytes?: number
+      readonly reason?: string
+    }
+  | { readonly type: "warning"; readonly message: string }
+  | { readonly type: "run-finished"; readonly runId: string; readonly summary: RunSummary }
+
+export interface RunSummary {
+  readonly direction: Direction
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly documents: Readonly<Record<DocumentOutcome, number>>
+  readonly bytes: number
+  readonly definitionsCreated: number
+  readonly failures: ReadonlyArray<{
+    readonly sourceId: string
+    readonly title: string
+    readonly reason: string
+  }>
+  readonly lossiness: ReadonlyArray<string>
+}
+
+export const emptyOutcomeCounts = (): Record<DocumentOutcome, number> => ({
+  uploaded: 0,
+  "linked-existing": 0,
+  updated: 0,
+  unchanged: 0,
+  duplicate: 0,
+  failed: 0,
+})

@@ -1,0 +1,216 @@
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import {
+  documentSnapshot,
+  lossinessReport,
+  mappingContext,
+  paperlessDocumentAsMapped,
+  paperlessDocumentToPapra,
+} from "@paperbridge/mapping"
+import { DocumentId, PaperlessClient } from "@paperbridge/paperless"
+import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as RateLimiter from "effect/RateLimiter"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { StateStore } from "../state/store.js"
+import { scopedTempDirectory } from "../transfer/spool.js"
+import { prepareDefinitions } from "./definitions.js"
+import type { RunSummary } from "./events.js"
+import type { EngineOptions } from "./options.js"
+import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
+import { paperlessSource, papraSource } from "./source-documents.js"
+import { loadLinks } from "./stored-links.js"
+import { carryToPaperless, relinkOnPaperless } from "./to-paperless.js"
+import { applyToPapra, carryToPapra } from "./to-papra.js"
+
+/** Every active Papra document by the SHA-256 of its file: how identical files are found. */
+const papraFilesBySha256 = Effect.gen(function* () {
+  const papra = yield* PapraClient
+  const index = new Map<string, string>()
+  yield* Stream.runForEach(papra.documents.list(), (document) =>
+    Effect.sync(() => index.set(document.originalSha256Hash, document.id)),
+  )
+  return index
+})
+
+/** `--rate`: at most this many documents started per second; unbounded without it. */
+const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLimiter, never, Scope.Scope> =>
+  rate === undefined
+    ? Effect.succeed(<A, E, R>(effect: Effect.Effect<A, E, R>) => effect)
+    : RateLimiter.make({ limit: Math.max(1, Math.round(rate)), interval: "1 second" })
+
+/** Runs the per-document step over the source stream with the run's concurrency and rate bound. */
+const forEachDocument = <A, E, R>(
+  state: RunState,
+  documents: Stream.Stream<A, unknown, R>,
+  carry: (document: A) => Effect.Effect<DocumentResult, E, R | StateStore>,
+) =>
+  Effect.gen(function* () {
+    const limit = yield* rateLimiter(state.options.rate)
+    const store = yield* StateStore
+    yield* documents.pipe(
+      Stream.mapEffect(
+        (document) =>
+          limit(Effect.void).pipe(
+            Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
+            Effect.tap((result) =>
+              result.outcome === "failed"
+                ? Effect.void
+                : store.failures.clear(state.pair, "document", result.sourceId),
+            ),
+            Effect.tap((result) => record(state, result)),
+          ),
+        { concurrency: state.options.concurrency, unordered: true },
+      ),
+      Stream.runDrain,
+    )
+  })
+
+/**
+ * The relations pass: links between documents (Paperless document links ↔ Papra document
+ * relations) can only be written once both ends are on the target.
+ */
+const writeRelations = (state: RunState) =>
+  Effect.gen(function* () {
+    const pending = yield* Ref.get(state.pendingRelations)
+    if (pending.size === 0) return
+    yield* state.options.onEvent({ type: "phase", phase: "links" })
+    const store = yield* StateStore
+    const links = yield* loadLinks(state.pair, state.options.direction)
+    const context = mappingContext({ ...state.context, links })
+    for (const sourceId of pending) {
+      const link = yield* store.links.findTarget(state.pair, "document", sourceId)
+      if (Option.isNone(link)) continue
+      if (state.options.direction === "paperless-to-papra") {
+        const paperless = yield* PaperlessClient
+        const papra = yield* PapraClient
+        const document = yield* paperless.documents.get(DocumentId.make(Number(sourceId)))
+        const mapped = paperlessDocumentToPapra(document, context)
+        yield* applyToPapra(papra, context, PapraDocumentId.make(link.value.targetId), mapped.document, {
+          freshUpload: false,
+        })
+        if (mapped.pendingRelations.length > 0) {
+          yield* state.options.onEvent({
+            type: "warning",
+            message: `document ${sourceId}: links to documents that were not carried (${mapped.pendingRelations.flatMap((relation) => relation.missing).join(", ")})`,
+          })
+        }
+        yield* store.snapshots.save(
+          state.pair,
+          sourceId,
+          documentSnapshot(paperlessDocumentAsMapped(document, context)),
+        )
+      } else {
+        yield* relinkOnPaperless(state, context, sourceId, link.value.targetId)
+      }
+    }
+  })
+
+const summarize = (
+  state: RunState,
+  startedAt: DateTime.Utc,
+  lossiness: ReadonlyArray<string>,
+  definitionsCreated: number,
+) =>
+  Effect.gen(function* () {
+    const losses = yield* Ref.get(state.losses)
+    const perDocument = [...losses].map(
+      ([line, count]) => `${count} document${count === 1 ? "" : "s"}: ${line}`,
+    )
+    return {
+      direction: state.options.direction,
+      startedAt: DateTime.formatIso(startedAt),
+      finishedAt: DateTime.formatIso(yield* DateTime.now),
+      documents: yield* Ref.get(state.counts),
+      bytes: yield* Ref.get(state.bytes),
+      definitionsCreated,
+      failures: yield* Ref.get(state.failures),
+      lossiness: [...lossiness, ...perDocument],
+    } satisfies RunSummary
+  })
+
+const writeReport = (directory: string, runId: string, summary: RunSummary) =>
+  Effect.tryPromise(async () => {
+    await Fs.mkdir(directory, { recursive: true })
+    const path = Path.join(directory, `${runId}.json`)
+    await Fs.writeFile(path, `${JSON.stringify({ runId, ...summary }, null, 2)}\n`)
+    return path
+  })
+
+/**
+ * A one-shot migration in the configured direction: definitions, then documents (streamed, with
+ * bounded concurrency), then document relations. Safe to interrupt at any instant and run again.
+ */
+export const migrate = (options: EngineOptions & { readonly reportDirectory: string }) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const startedAt = yield* DateTime.now
+    const run = yield* store.runs.start(options.pair, "migrate")
+    const finish = (exit: Exit.Exit<RunSummary & { reportPath: string }, unknown>) =>
+      Exit.match(exit, {
+        onFailure: (cause) =>
+          store.runs
+            .finish(run.id, { outcome: Exit.isInterrupted(exit) ? "interrupted" : "failed", counts: {} })
+            .pipe(Effect.ignore, Effect.as(cause)),
+        onSuccess: () => Effect.void,
+      })
+    return yield* Effect.gen(function* () {
+      yield* options.onEvent({
+        type: "run-started",
+        runId: run.id,
+        direction: options.direction,
+        dryRun: false,
+      })
+      yield* options.onEvent({ type: "phase", phase: "definitions" })
+      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "definitions" })
+      const definitions = yield* prepareDefinitions(
+        options.pair,
+        options.direction,
+        options.mapping,
+        options.onEvent,
+      )
+      const lossiness = Either.match(lossinessReport(definitions.context, options.direction), {
+        onLeft: () => [] as ReadonlyArray<string>,
+        onRight: (report) => report.lines,
+      })
+      const tempDirectory = yield* scopedTempDirectory()
+      const state = yield* makeRunState({
+        runId: run.id,
+        pair: options.pair,
+        options,
+        context: definitions.context,
+        tempDirectory,
+      })
+      yield* options.onEvent({ type: "phase", phase: "documents" })
+      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
+      if (options.direction === "paperless-to-papra") {
+        const papraIndex = yield* papraFilesBySha256
+        const source = yield* paperlessSource(options.filters)
+        yield* forEachDocument(state, source.documents, (document) =>
+          carryToPapra(state, document, papraIndex),
+        )
+      } else {
+        const source = yield* papraSource(options.filters)
+        yield* forEachDocument(state, source.documents, (document) => carryToPaperless(state, document))
+      }
+      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
+      yield* writeRelations(state)
+      const summary = yield* summarize(state, startedAt, lossiness, definitions.created)
+      const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
+      const failed = summary.documents.failed
+      yield* store.runs.finish(run.id, {
+        outcome: failed > 0 ? "partial" : "ok",
+        counts: { ...summary.documents, bytes: summary.bytes },
+        reportPath,
+      })
+      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "done" })
+      yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
+      return { ...summary, reportPath, runId: run.id }
+    }).pipe(Effect.scoped, Effect.onExit(finish))
+  })

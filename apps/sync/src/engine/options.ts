@@ -1,0 +1,29 @@
+import type { MappingConfig } from "@paperbridge/mapping"
+import type * as Effect from "effect/Effect"
+import type { Pair } from "../state/endpoints.js"
+import type { Direction, SyncEvent } from "./events.js"
+
+export interface DocumentFilters {
+  /** Source-side full-text search. */
+  readonly query?: string | undefined
+  /** Only documents carrying this tag (by name) on the source. */
+  readonly tag?: string | undefined
+  /** Only documents changed on the source since this date or instant (ISO 8601). */
+  readonly since?: string | undefined
+  /** At most this many documents per run. */
+  readonly limit?: number | undefined
+}
+
+export interface EngineOptions {
+  readonly pair: Pair
+  readonly direction: Direction
+  /** Paperless only: its original upload, or the archived PDF/A it made (when there is one). */
+  readonly file: "original" | "archive"
+  /** Documents in flight at once. */
+  readonly concurrency: number
+  /** At most this many documents started per second. */
+  readonly rate?: number | undefined
+  readonly filters: DocumentFilters
+  readonly mapping: MappingConfig
+  readonly onEvent: (event: SyncEvent) => Effect.Effect<void>
+}

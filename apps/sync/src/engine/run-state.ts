@@ -1,0 +1,96 @@
+import type { MappingContext } from "@paperbridge/mapping"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
+import type { Pair } from "../state/endpoints.js"
+import { type DocumentOutcome, emptyOutcomeCounts, type SyncEvent } from "./events.js"
+import type { EngineOptions } from "./options.js"
+
+/** What one run carries from document to document. */
+export interface RunState {
+  readonly runId: string
+  readonly pair: Pair
+  readonly options: EngineOptions
+  readonly context: MappingContext
+  readonly tempDirectory: string
+  readonly counts: Ref.Ref<Record<DocumentOutcome, number>>
+  readonly bytes: Ref.Ref<number>
+  readonly failures: Ref.Ref<
+    ReadonlyArray<{ readonly sourceId: string; readonly title: string; readonly reason: string }>
+  >
+  readonly losses: Ref.Ref<ReadonlyMap<string, number>>
+  /** Source documents whose links to other documents could not be written yet. */
+  readonly pendingRelations: Ref.Ref<ReadonlySet<string>>
+}
+
+export const makeRunState = (
+  input: Omit<RunState, "counts" | "bytes" | "failures" | "losses" | "pendingRelations">,
+) =>
+  Effect.all({
+    counts: Ref.make(emptyOutcomeCounts()),
+    bytes: Ref.make(0),
+    failures: Ref.make<RunState["failures"] extends Ref.Ref<infer A> ? A : never>([]),
+    losses: Ref.make<ReadonlyMap<string, number>>(new Map()),
+    pendingRelations: Ref.make<ReadonlySet<string>>(new Set()),
+  }).pipe(Effect.map((refs): RunState => ({ ...input, ...refs })))
+
+export interface DocumentResult {
+  readonly sourceId: string
+  readonly title: string
+  readonly outcome: DocumentOutcome
+  readonly targetId?: string
+  readonly bytes?: number
+  readonly reason?: string
+  readonly losses?: ReadonlyArray<{ readonly field: string; readonly reason: string }>
+  readonly pendingRelations?: boolean
+}
+
+/** Counts one document's result and tells the listener. */
+export const record = (state: RunState, result: DocumentResult) =>
+  Effect.gen(function* () {
+    yield* Ref.update(state.counts, (counts) => ({ ...counts, [result.outcome]: counts[result.outcome] + 1 }))
+    if (result.bytes !== undefined) yield* Ref.update(state.bytes, (bytes) => bytes + (result.bytes ?? 0))
+    if (result.outcome === "failed")
+      yield* Ref.update(state.failures, (failures) => [
+        ...failures,
+        { sourceId: result.sourceId, title: result.title, reason: result.reason ?? "unknown" },
+      ])
+    if (result.losses !== undefined && result.losses.length > 0)
+      yield* Ref.update(state.losses, (losses) => {
+        const next = new Map(losses)
+        for (const loss of result.losses ?? []) {
+          const line = `${loss.field}: ${loss.reason}`
+          next.set(line, (next.get(line) ?? 0) + 1)
+        }
+        return next
+      })
+    yield* Ref.update(state.pendingRelations, (pending) => {
+      const next = new Set(pending)
+      if (result.pendingRelations === true) next.add(result.sourceId)
+      else next.delete(result.sourceId)
+      return next
+    })
+    const event: SyncEvent = {
+      type: "document",
+      sourceId: result.sourceId,
+      title: result.title,
+      outcome: result.outcome,
+      ...(result.targetId === undefined ? {} : { targetId: result.targetId }),
+      ...(result.bytes === undefined ? {} : { bytes: result.bytes }),
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+    }
+    yield* state.options.onEvent(event)
+  })
+
+/** A failure as a person should read it: the typed error's message, never a secret-bearing dump. */
+export const describeFailure = (error: unknown): string => {
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "message" in error &&
+    typeof error.message === "string" &&
+    error.message !== ""
+  )
+    return error.message
+  if (typeof error === "object" && error !== null && "_tag" in error) return String(error._tag)
+  return String(error)
+}

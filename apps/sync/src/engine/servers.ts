@@ -1,0 +1,42 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Paperless from "@paperbridge/paperless"
+import * as Papra from "@paperbridge/papra"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
+import type { Direction } from "./events.js"
+
+/** Where the two servers are and how to authenticate; secrets stay `Redacted`. */
+export interface Servers {
+  readonly paperless: { readonly url: string; readonly auth: Paperless.PaperlessAuth }
+  readonly papra: {
+    readonly url: string
+    readonly apiKey: Redacted.Redacted<string>
+    readonly organizationId: string
+  }
+}
+
+/** Both clients over one fetch-based HTTP client. */
+export const serverLayers = (servers: Servers, options: { readonly concurrency?: number } = {}) =>
+  Layer.mergeAll(
+    Paperless.layer({
+      baseUrl: servers.paperless.url,
+      auth: servers.paperless.auth,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    }),
+    Papra.layer({
+      baseUrl: servers.papra.url,
+      apiKey: servers.papra.apiKey,
+      organizationId: servers.papra.organizationId,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    }),
+  ).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** The state store's key for this pair of servers in this direction. */
+export const pairOf = (servers: Servers, direction: Direction): Pair => {
+  const paperless = paperlessEndpoint(servers.paperless.url)
+  const papra = papraEndpoint(servers.papra.url, servers.papra.organizationId)
+  return direction === "paperless-to-papra"
+    ? { source: paperless, target: papra }
+    : { source: papra, target: paperless }
+}

@@ -1,0 +1,282 @@
+import {
+  documentSnapshot,
+  type MappedPaperlessDocument,
+  type MappingContext,
+  papraDocumentToPaperless,
+} from "@paperbridge/mapping"
+import {
+  CorrespondentId,
+  CustomFieldId,
+  DocumentId,
+  DocumentTypeId,
+  type DocumentUpdate,
+  PaperlessClient,
+  type Document as PaperlessDocument,
+  StoragePathId,
+  TagId,
+  type TaskUuid,
+} from "@paperbridge/paperless"
+import { PapraClient, PapraDocumentId, type PapraDocumentListItem } from "@paperbridge/papra"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { canonicalJson, snapshotHash } from "../state/snapshots.js"
+import { StateStore } from "../state/store.js"
+import { spool } from "../transfer/spool.js"
+import { type DocumentResult, describeFailure, type RunState } from "./run-state.js"
+
+const DOCUMENT = "document" as const
+
+export class ConsumptionRefused extends Data.TaggedError("ConsumptionRefused")<{ readonly reason: string }> {
+  override get message() {
+    return this.reason
+  }
+}
+
+const sameList = (a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>) =>
+  canonicalJson(a) === canonicalJson(b)
+
+const sortedNumbers = (values: Iterable<number>) => [...new Set(values)].sort((a, b) => a - b)
+
+/**
+ * The PATCH that brings a Paperless document to the mapped metadata. After a fresh upload the
+ * document takes exactly the mapped tags and fields (Paperless adds inbox tags and auto-matches on
+ * consumption); later, a user's own tags and fields that paperbridge does not manage are kept,
+ * and the full sets are sent because Paperless replaces them whole.
+ */
+export const paperlessPatch = (
+  current: PaperlessDocument,
+  mapped: MappedPaperlessDocument,
+  context: MappingContext,
+  options: { readonly freshUpload: boolean },
+): DocumentUpdate => {
+  const managedTags = new Set(context.links.tags.map((link) => link.paperless))
+  const managedFields = new Set(context.links.customFields.map((link) => link.paperless))
+  const keptTags = options.freshUpload ? [] : current.tags.filter((tag) => !managedTags.has(tag))
+  const tags = sortedNumbers([...keptTags, ...mapped.tags])
+  const keptFields = options.freshUpload
+    ? []
+    : (current.custom_fields ?? []).filter((entry) => !managedFields.has(entry.field))
+  const fields = [
+    ...keptFields.map((entry) => ({ field: entry.field, value: entry.value })),
+    ...mapped.customFields.map((entry) => ({ field: entry.field, value: entry.value })),
+  ].sort((a, b) => a.field - b.field)
+  const patch: { -readonly [K in keyof DocumentUpdate]: DocumentUpdate[K] } = {}
+  if (current.title !== mapped.title) patch.title = mapped.title
+  if (mapped.created !== null && current.created.slice(0, 10) !== mapped.created)
+    patch.created = mapped.created
+  if (mapped.content !== undefined && mapped.content.trim() !== "" && current.content !== mapped.content)
+    patch.content = mapped.content
+  if (current.correspondent !== mapped.correspondent)
+    patch.correspondent = mapped.correspondent === null ? null : CorrespondentId.make(mapped.correspondent)
+  if (current.document_type !== mapped.documentType)
+    patch.document_type = mapped.documentType === null ? null : DocumentTypeId.make(mapped.documentType)
+  if ((current.storage_path ?? null) !== mapped.storagePath)
+    patch.storage_path = mapped.storagePath === null ? null : StoragePathId.make(mapped.storagePath)
+  if (!sameList(sortedNumbers(current.tags), tags)) patch.tags = tags.map((tag) => TagId.make(tag))
+  if ((current.archive_serial_number ?? null) !== mapped.archiveSerialNumber)
+    patch.archive_serial_number = mapped.archiveSerialNumber
+  const currentFields = [...(current.custom_fields ?? [])]
+    .map((entry) => ({ field: entry.field, value: entry.value }))
+    .sort((a, b) => a.field - b.field)
+  if (!sameList(currentFields, fields))
+    patch.custom_fields = fields.map((entry) => ({
+      field: CustomFieldId.make(entry.field),
+      value: entry.value,
+    }))
+  return patch
+}
+
+/** Writes the mapped metadata and adds the notes Paperless does not have yet (by text). */
+export const applyToPaperless = (
+  context: MappingContext,
+  targetId: number,
+  mapped: MappedPaperlessDocument,
+  options: { readonly freshUpload: boolean },
+) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    const id = DocumentId.make(targetId)
+    const current = yield* paperless.documents.get(id)
+    const patch = paperlessPatch(current, mapped, context, options)
+    // Every PATCH bumps `modified`, even an empty one: send nothing when nothing differs.
+    if (Object.keys(patch).length > 0) yield* paperless.documents.update(id, patch)
+    const existing = new Set((current.notes ?? []).map((note) => note.note))
+    for (const note of mapped.notes) {
+      if (existing.has(note)) continue
+      yield* paperless.notes.add(targetId, note)
+      existing.add(note)
+    }
+  })
+
+/** A Paperless document whose original has the same bytes (the checksum kind depends on the server). */
+const findOnPaperless = (sha256: string, md5: string) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    const server = yield* paperless.server
+    return yield* paperless.documents.findByChecksum(server.generation === "2.20" ? md5 : sha256)
+  })
+
+const settleTask = (taskId: TaskUuid) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    return yield* paperless.tasks.await(taskId, { timeout: "30 minutes" }).pipe(
+      Effect.map((documentId) => ({ documentId: documentId as number, outcome: "uploaded" as const })),
+      Effect.catchTag("PaperlessTaskFailed", (error) =>
+        error.reason === "duplicate" && error.existingDocumentId !== undefined
+          ? Effect.succeed({ documentId: error.existingDocumentId, outcome: "linked-existing" as const })
+          : Effect.fail(
+              new ConsumptionRefused({
+                reason:
+                  error.reason === "duplicate" && error.existingInTrash === true
+                    ? "Paperless refuses it as a duplicate of a document in its trash: restore that document or empty the trash, then run again"
+                    : `Paperless could not consume it (${error.reason}): ${error.serverMessage}`,
+              }),
+            ),
+      ),
+    )
+  })
+
+const transfer = (state: RunState, document: PapraDocumentListItem, mapped: MappedPaperlessDocument) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const papra = yield* PapraClient
+    const paperless = yield* PaperlessClient
+    const sourceId = document.id as string
+    const file = yield* papra.documents.download(PapraDocumentId.make(sourceId))
+    const spooled = yield* spool(file.stream, state.tempDirectory, "papra-file")
+    const begun = yield* store.journal.begin(state.pair, {
+      kind: DOCUMENT,
+      operation: "upload",
+      sourceId,
+      runId: state.runId,
+      sha256: spooled.sha256,
+      md5: spooled.md5,
+      size: spooled.size,
+    })
+    let settled: { readonly documentId: number; readonly outcome: "uploaded" | "linked-existing" } | undefined
+    if (begun._tag === "AlreadyDone" && begun.entry.targetId !== null)
+      settled = { documentId: Number(begun.entry.targetId), outcome: "uploaded" }
+    if (settled === undefined && begun._tag === "HalfDone" && begun.entry.taskId !== null) {
+      // The upload was posted before the crash: follow its task instead of posting again.
+      settled = yield* settleTask(begun.entry.taskId as TaskUuid)
+    }
+    if (settled === undefined) {
+      const found = yield* findOnPaperless(spooled.sha256, spooled.md5)
+      if (Option.isSome(found))
+        settled = {
+          documentId: found.value.id,
+          outcome: begun._tag === "HalfDone" ? "uploaded" : "linked-existing",
+        }
+    }
+    if (settled === undefined) {
+      const taskId = yield* paperless.upload.postFromPath(spooled.path, {
+        filename: mapped.originalFileName || document.originalName,
+        mimeType: document.mimeType,
+        title: mapped.title,
+        ...(mapped.created === null ? {} : { created: mapped.created }),
+      })
+      yield* store.journal.recordTask(begun.entry.id, taskId)
+      settled = yield* settleTask(taskId)
+    }
+    const targetId = String(settled.documentId)
+    const twin = yield* store.links.findSource(state.pair, DOCUMENT, targetId)
+    if (Option.isSome(twin) && twin.value.sourceId !== sourceId) {
+      yield* store.journal.complete(begun.entry.id, { targetId })
+      return { _tag: "Duplicate", targetId, twinOf: twin.value.sourceId, bytes: spooled.size } as const
+    }
+    yield* store.journal.complete(begun.entry.id, {
+      targetId,
+      link: { sha256: spooled.sha256, md5: spooled.md5 },
+    })
+    return { _tag: "Linked", targetId, outcome: settled.outcome, bytes: spooled.size } as const
+  }).pipe(Effect.scoped)
+
+const mapFromPapra = (state: RunState, context: MappingContext, sourceId: string) =>
+  Effect.gen(function* () {
+    const papra = yield* PapraClient
+    const full = yield* papra.documents.get(PapraDocumentId.make(sourceId))
+    const mapping = papraDocumentToPaperless(full, context)
+    return { mapping, snapshot: documentSnapshot(mapping.document) }
+  })
+
+/** Carries one Papra document to Paperless: file once (through the consumer), then metadata. */
+export const carryToPaperless = (state: RunState, document: PapraDocumentListItem) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const sourceId = document.id as string
+    const { mapping, snapshot } = yield* mapFromPapra(state, state.context, sourceId)
+    const hash = snapshotHash(canonicalJson(snapshot))
+    const base: DocumentResult = {
+      sourceId,
+      title: document.name,
+      outcome: "unchanged",
+      losses: mapping.losses,
+      pendingRelations: mapping.pendingRelations.length > 0,
+    }
+    const link = yield* store.links.findTarget(state.pair, DOCUMENT, sourceId)
+    let result: DocumentResult
+    if (Option.isSome(link)) {
+      const previous = yield* store.snapshots.get(state.pair, sourceId)
+      if (Option.isSome(previous) && previous.value.hash === hash)
+        return { ...base, targetId: link.value.targetId }
+      yield* applyToPaperless(state.context, Number(link.value.targetId), mapping.document, {
+        freshUpload: false,
+      })
+      result = { ...base, outcome: "updated", targetId: link.value.targetId }
+    } else {
+      const moved = yield* transfer(state, document, mapping.document)
+      if (moved._tag === "Duplicate") {
+        return {
+          ...base,
+          outcome: "duplicate",
+          targetId: moved.targetId,
+          reason: `the same file as Papra document ${moved.twinOf}, already on Paperless as ${moved.targetId}`,
+        } satisfies DocumentResult
+      }
+      yield* applyToPaperless(state.context, Number(moved.targetId), mapping.document, {
+        freshUpload: moved.outcome === "uploaded",
+      })
+      result = { ...base, outcome: moved.outcome, targetId: moved.targetId, bytes: moved.bytes }
+    }
+    if (mapping.pendingRelations.length === 0) yield* store.snapshots.save(state.pair, sourceId, snapshot)
+    return result
+  }).pipe(
+    Effect.catchAll((error) =>
+      Effect.gen(function* () {
+        const store = yield* StateStore
+        const reason = describeFailure(error)
+        yield* store.failures.record(state.pair, {
+          kind: DOCUMENT,
+          sourceId: document.id,
+          reason,
+          runId: state.runId,
+        })
+        return {
+          sourceId: document.id as string,
+          title: document.name,
+          outcome: "failed",
+          reason,
+        } satisfies DocumentResult
+      }),
+    ),
+  )
+
+/** The relations pass for one document, once every document it links to is on Paperless. */
+export const relinkOnPaperless = (
+  state: RunState,
+  context: MappingContext,
+  sourceId: string,
+  targetId: string,
+) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const { mapping, snapshot } = yield* mapFromPapra(state, context, sourceId)
+    yield* applyToPaperless(context, Number(targetId), mapping.document, { freshUpload: false })
+    if (mapping.pendingRelations.length > 0)
+      yield* state.options.onEvent({
+        type: "warning",
+        message: `document ${sourceId}: links to documents that were not carried (${mapping.pendingRelations.flatMap((relation) => relation.missing).join(", ")})`,
+      })
+    yield* store.snapshots.save(state.pair, sourceId, snapshot)
+  })

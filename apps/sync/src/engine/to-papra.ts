@@ -1,0 +1,267 @@
+import {
+  documentSnapshot,
+  type MappedPapraDocument,
+  type MappingContext,
+  paperlessDocumentAsMapped,
+  paperlessDocumentToPapra,
+} from "@paperbridge/mapping"
+import { DocumentId, PaperlessClient, type Document as PaperlessDocument } from "@paperbridge/paperless"
+import {
+  PapraApiError,
+  PapraClient,
+  type PapraClientShape,
+  PapraCustomPropertyId,
+  type PapraDocument,
+  PapraDocumentId,
+  PapraTagId,
+} from "@paperbridge/papra"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { canonicalJson, snapshotHash } from "../state/snapshots.js"
+import { StateStore } from "../state/store.js"
+import { spool } from "../transfer/spool.js"
+import { type DocumentResult, describeFailure, type RunState } from "./run-state.js"
+
+const DOCUMENT = "document" as const
+
+/** Papra answered 409 "already exists" for bytes it then cannot show: an inconsistent server. */
+export class PapraTwinMissing extends Data.TaggedError("PapraTwinMissing")<{ readonly sha256: string }> {
+  override get message() {
+    return `Papra says a file with SHA-256 ${this.sha256} already exists, but no document has it`
+  }
+}
+
+/** Papra tags and properties that paperbridge manages: only these may be removed or cleared. */
+const managedOnPapra = (context: MappingContext) => {
+  const links = context.links
+  const tags = new Set([
+    ...links.tags.map((link) => link.papra),
+    ...links.correspondents.map((link) => link.papra),
+    ...links.documentTypes.map((link) => link.papra),
+    ...links.storagePaths.map((link) => link.papra),
+  ])
+  const classifierProperties = [
+    context.config.correspondent,
+    context.config.documentType,
+    context.config.storagePath,
+  ]
+    .filter((settings) => settings.as === "property")
+    .map((settings) => settings.name.toLowerCase())
+  const propertyNames = new Set([
+    ...links.customFields.flatMap((link) => {
+      const property = context.papraProperties.get(link.papra)
+      return property === undefined ? [] : [property.name.toLowerCase()]
+    }),
+    ...classifierProperties,
+    ...(context.config.asn.as === "property" ? [context.config.asn.name.toLowerCase()] : []),
+  ])
+  return { tags, propertyNames }
+}
+
+const dateOnly = (value: string | null | undefined) =>
+  value === null || value === undefined ? null : value.slice(0, 10)
+
+/**
+ * Brings one Papra document's metadata to what the mapping says, touching only what differs and
+ * only the tags and properties paperbridge manages (a user's own Papra tags stay).
+ */
+export const applyToPapra = (
+  papra: PapraClientShape,
+  context: MappingContext,
+  targetId: PapraDocumentId,
+  mapped: MappedPapraDocument,
+  options: { readonly freshUpload: boolean },
+) =>
+  Effect.gen(function* () {
+    const wantsContent = mapped.content !== undefined && mapped.content.trim() !== ""
+    // Papra's background extraction overwrites a content written before it finishes.
+    const current: PapraDocument =
+      options.freshUpload && wantsContent
+        ? (yield* papra.documents.waitForContent(targetId, { timeout: "20 seconds" })).document
+        : yield* papra.documents.get(targetId)
+
+    const patch: { name?: string; documentDate?: string | null; notes?: string; content?: string } = {}
+    if (current.name !== mapped.name) patch.name = mapped.name
+    if (dateOnly(current.documentDate) !== dateOnly(mapped.documentDate))
+      patch.documentDate = mapped.documentDate
+    if ((current.notes ?? "") !== (mapped.notes ?? "")) patch.notes = mapped.notes ?? ""
+    if (wantsContent && current.content !== mapped.content) patch.content = mapped.content ?? ""
+    if (Object.keys(patch).length > 0) yield* papra.documents.update(targetId, patch)
+
+    const managed = managedOnPapra(context)
+    const currentTags = new Set<string>(current.tags.map((tag) => tag.id))
+    const wanted = new Set(mapped.tagIds)
+    for (const tagId of wanted) {
+      if (currentTags.has(tagId)) continue
+      yield* papra.documents.addTag(targetId, PapraTagId.make(tagId)).pipe(
+        Effect.catchIf(
+          (error) => error instanceof PapraApiError && error.code === "documents.already_has_tag",
+          () => Effect.void,
+        ),
+      )
+    }
+    for (const tagId of currentTags) {
+      if (!wanted.has(tagId) && managed.tags.has(tagId))
+        yield* papra.documents.removeTag(targetId, PapraTagId.make(tagId))
+    }
+
+    const wantedProperties = new Map(
+      mapped.properties.map((entry) => [entry.propertyDefinitionId, entry.value]),
+    )
+    for (const [propertyId, value] of wantedProperties)
+      yield* papra.customProperties.setValue(targetId, PapraCustomPropertyId.make(propertyId), value)
+    for (const embedded of current.customProperties) {
+      if (embedded.value === null || !managed.propertyNames.has(embedded.name.toLowerCase())) continue
+      const definition = context.papra.properties.find((property) => property.name === embedded.name)
+      if (definition !== undefined && !wantedProperties.has(definition.id))
+        yield* papra.customProperties.clearValue(targetId, PapraCustomPropertyId.make(definition.id))
+    }
+  })
+
+const conflictingSource = (state: RunState, targetId: string, sourceId: string) =>
+  Effect.flatMap(StateStore, (store) => store.links.findSource(state.pair, DOCUMENT, targetId)).pipe(
+    Effect.map((link) => Option.filter(link, (found) => found.sourceId !== sourceId)),
+  )
+
+/** Uploads (or finds) the file on Papra, journaled so a crash at any instant is reconciled. */
+const transfer = (
+  state: RunState,
+  document: PaperlessDocument,
+  mapped: MappedPapraDocument,
+  papraIndex: Map<string, string>,
+) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const paperless = yield* PaperlessClient
+    const papra = yield* PapraClient
+    const sourceId = String(document.id)
+    const file = yield* paperless.files.download(DocumentId.make(document.id), {
+      original: state.options.file === "original",
+    })
+    const spooled = yield* spool(file.stream, state.tempDirectory, `paperless-${document.id}`)
+    const begun = yield* store.journal.begin(state.pair, {
+      kind: DOCUMENT,
+      operation: "upload",
+      sourceId,
+      runId: state.runId,
+      sha256: spooled.sha256,
+      md5: spooled.md5,
+      size: spooled.size,
+    })
+    // After a crash (HalfDone) the file may be on Papra already because of us: that is an upload.
+    const foundOutcome = begun._tag === "Started" ? "linked-existing" : "uploaded"
+    let found: { readonly targetId: string; readonly outcome: "uploaded" | "linked-existing" } | undefined
+    if (begun._tag === "AlreadyDone" && begun.entry.targetId !== null)
+      found = { targetId: begun.entry.targetId, outcome: "uploaded" }
+    const indexed = papraIndex.get(spooled.sha256)
+    if (found === undefined && indexed !== undefined) found = { targetId: indexed, outcome: foundOutcome }
+    if (found === undefined && begun._tag === "HalfDone") {
+      const twin = yield* papra.documents.findBySha256(spooled.sha256)
+      if (Option.isSome(twin)) found = { targetId: twin.value.id, outcome: "uploaded" }
+    }
+    if (found === undefined) {
+      const archived = state.options.file === "archive" && file.contentType === "application/pdf"
+      found = yield* papra.documents
+        .upload({
+          path: spooled.path,
+          fileName: archived ? mapped.originalName.replace(/\.[^.]*$/, ".pdf") : mapped.originalName,
+          mimeType: archived
+            ? "application/pdf"
+            : (document.mime_type ?? file.contentType ?? "application/octet-stream"),
+        })
+        .pipe(
+          Effect.map((made) => ({ targetId: made.id as string, outcome: "uploaded" as const })),
+          Effect.catchIf(
+            (error) => error instanceof PapraApiError && error.code === "document.already_exists",
+            () =>
+              Effect.flatMap(papra.documents.findBySha256(spooled.sha256), (twin) =>
+                Option.isSome(twin)
+                  ? Effect.succeed({ targetId: twin.value.id as string, outcome: "linked-existing" as const })
+                  : Effect.fail(new PapraTwinMissing({ sha256: spooled.sha256 })),
+              ),
+          ),
+        )
+    }
+    const { targetId, outcome } = found
+    papraIndex.set(spooled.sha256, targetId)
+    const twin = yield* conflictingSource(state, targetId, sourceId)
+    if (Option.isSome(twin)) {
+      yield* store.journal.complete(begun.entry.id, { targetId })
+      return { _tag: "Duplicate", targetId, twinOf: twin.value.sourceId, bytes: spooled.size } as const
+    }
+    yield* store.journal.complete(begun.entry.id, {
+      targetId,
+      link: { sha256: spooled.sha256, md5: spooled.md5 },
+    })
+    return { _tag: "Linked", targetId, outcome, bytes: spooled.size } as const
+  }).pipe(Effect.scoped)
+
+/** Carries one Paperless document to Papra: file once, then metadata until it matches. */
+export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: Map<string, string>) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const papra = yield* PapraClient
+    const sourceId = String(document.id)
+    const mapping = paperlessDocumentToPapra(document, state.context)
+    const snapshot = documentSnapshot(paperlessDocumentAsMapped(document, state.context))
+    const hash = snapshotHash(canonicalJson(snapshot))
+    const base: DocumentResult = {
+      sourceId,
+      title: document.title,
+      outcome: "unchanged",
+      losses: mapping.losses,
+      pendingRelations: mapping.pendingRelations.length > 0,
+    }
+
+    const link = yield* store.links.findTarget(state.pair, DOCUMENT, sourceId)
+    let result: DocumentResult
+    let targetId: string
+    if (Option.isSome(link)) {
+      targetId = link.value.targetId
+      const previous = yield* store.snapshots.get(state.pair, sourceId)
+      if (Option.isSome(previous) && previous.value.hash === hash) return { ...base, targetId }
+      yield* applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, {
+        freshUpload: false,
+      })
+      result = { ...base, outcome: "updated", targetId }
+    } else {
+      const moved = yield* transfer(state, document, mapping.document, papraIndex)
+      if (moved._tag === "Duplicate") {
+        return {
+          ...base,
+          outcome: "duplicate",
+          targetId: moved.targetId,
+          reason: `the same file as Paperless document ${moved.twinOf}, already on Papra as ${moved.targetId} (Papra keeps one copy per file)`,
+        } satisfies DocumentResult
+      }
+      targetId = moved.targetId
+      yield* applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, {
+        freshUpload: moved.outcome === "uploaded",
+      })
+      result = { ...base, outcome: moved.outcome, targetId, bytes: moved.bytes }
+    }
+    // With links still to write, the base waits for the relations pass: a crash before it must
+    // leave the document looking unfinished.
+    if (mapping.pendingRelations.length === 0) yield* store.snapshots.save(state.pair, sourceId, snapshot)
+    return result
+  }).pipe(
+    Effect.catchAll((error) =>
+      Effect.gen(function* () {
+        const store = yield* StateStore
+        const reason = describeFailure(error)
+        yield* store.failures.record(state.pair, {
+          kind: DOCUMENT,
+          sourceId: String(document.id),
+          reason,
+          runId: state.runId,
+        })
+        return {
+          sourceId: String(document.id),
+          title: document.title,
+          outcome: "failed",
+          reason,
+        } satisfies DocumentResult
+      }),
+    ),
+  )

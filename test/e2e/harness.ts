@@ -1,0 +1,82 @@
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { defaultMappingConfig } from "@paperbridge/mapping"
+import { PaperlessAuth } from "@paperbridge/paperless"
+import {
+  type Direction,
+  migrate,
+  pairOf,
+  type Servers,
+  StateStore,
+  type SyncEvent,
+  serverLayers,
+} from "@paperbridge/sync"
+import { type DemoCorpus, makeDemoCorpus, seedPaperless } from "@paperbridge/sync/demo"
+import {
+  type PaperlessSimulator,
+  type PapraSimulator,
+  startPaperlessSimulator,
+  startPapraSimulator,
+} from "@paperbridge/testkit"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+/** Two simulators, a state directory, and a way to run the engine between them. */
+export interface World {
+  readonly paperless: PaperlessSimulator
+  readonly papra: PapraSimulator
+  readonly servers: Servers
+  readonly directory: string
+  readonly statePath: string
+  readonly events: Array<SyncEvent>
+  close(): Promise<void>
+}
+
+export const startWorld = async (
+  options: { readonly generation?: "3.0" | "2.20"; readonly corpus?: DemoCorpus } = {},
+) => {
+  const paperless = await startPaperlessSimulator({ generation: options.generation ?? "3.0" })
+  const papra = await startPapraSimulator({ extractionDelayMs: 5 })
+  if (options.corpus !== undefined) seedPaperless(paperless, options.corpus)
+  const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-e2e-"))
+  const world: World = {
+    paperless,
+    papra,
+    directory,
+    statePath: Path.join(directory, "state.db"),
+    events: [],
+    servers: {
+      paperless: { url: paperless.url, auth: PaperlessAuth.token(paperless.token) },
+      papra: { url: papra.url, apiKey: Redacted.make(papra.apiKey), organizationId: papra.organizationId },
+    },
+    close: async () => {
+      await Promise.all([paperless.close(), papra.close()])
+      await Fs.rm(directory, { recursive: true, force: true })
+    },
+  }
+  return world
+}
+
+export const smallCorpus = () => makeDemoCorpus({ documents: 24, oversized: false })
+
+/** Runs one migration in `direction` and answers its summary. */
+export const runMigration = (
+  world: World,
+  direction: Direction,
+  overrides: { readonly concurrency?: number; readonly limit?: number } = {},
+) =>
+  migrate({
+    pair: pairOf(world.servers, direction),
+    direction,
+    file: "original",
+    concurrency: overrides.concurrency ?? 4,
+    filters: overrides.limit === undefined ? {} : { limit: overrides.limit },
+    mapping: defaultMappingConfig,
+    reportDirectory: Path.join(world.directory, "reports"),
+    onEvent: (event) => Effect.sync(() => void world.events.push(event)),
+  }).pipe(
+    Effect.provide(Layer.mergeAll(serverLayers(world.servers), StateStore.layer({ path: world.statePath }))),
+    Effect.runPromise,
+  )
