@@ -1,6 +1,7 @@
 import type { SimRequest, SimResponse } from "../http-server.js"
 import { groups, obtainToken, profile, uiSettings, userDetail, users } from "./accounts.js"
 import { authenticate, negotiateVersion, notAuthenticated, versionHeaders } from "./auth.js"
+import { type AutomationResource, automationCollection, automationDetail } from "./automation.js"
 import { bulkEdit, documentOperation } from "./bulk-edit.js"
 import { postDocument, updateVersion } from "./consumption.js"
 import { createCustomField, customFieldDetail, listCustomFields } from "./custom-fields.js"
@@ -81,6 +82,14 @@ const only =
       ? handler(context, params)
       : methodNotAllowed(context.method)
 
+const automationResources: ReadonlyArray<AutomationResource> = [
+  "mail_accounts",
+  "mail_rules",
+  "workflows",
+  "workflow_triggers",
+  "workflow_actions",
+]
+
 const routes: Array<[RegExp, Handler]> = [
   [/^documents\/$/, only(["GET"], (context) => listDocuments(context))],
   [/^documents\/post_document\/$/, only(["POST"], (context) => postDocument(context))],
@@ -142,12 +151,16 @@ const routes: Array<[RegExp, Handler]> = [
   [/^config\/$/, only(["GET"], (context) => config(context))],
   [/^search\/$/, only(["GET"], (context) => globalSearch(context))],
   [/^search\/autocomplete\/$/, only(["GET"], (context) => autocomplete(context))],
-  [/^mail_accounts\/$/, (context) => emptyList(context, "mailaccount")],
-  [/^mail_rules\/$/, (context) => emptyList(context, "mailrule")],
   [/^processed_mail\/$/, (context) => emptyList(context, "processedmail")],
-  [/^workflows\/$/, (context) => emptyList(context, "workflow")],
-  [/^workflow_triggers\/$/, (context) => emptyList(context, "workflowtrigger")],
-  [/^workflow_actions\/$/, (context) => emptyList(context, "workflowaction")],
+  ...automationResources.flatMap(
+    (resource): Array<[RegExp, Handler]> => [
+      [new RegExp(`^${resource}/$`), (context) => automationCollection(context, resource)],
+      [
+        new RegExp(`^${resource}/([^/]+)/$`),
+        (context, [id]) => automationDetail(context, resource, id ?? ""),
+      ],
+    ],
+  ),
 ]
 
 const matchingRoutes = (): Array<[RegExp, Handler]> =>

@@ -234,6 +234,8 @@ export class PaperlessStore {
   readonly shareLinks = new Map<number, ShareLinkRecord>()
   readonly savedViews = new Map<number, SavedViewRecord>()
   readonly uiSettings = new Map<number, Record<string, unknown>>()
+  /** Mail accounts/rules and workflows, kept as the client sent them (see automation.ts). */
+  readonly automation = new Map<string, Map<number, Record<string, unknown> & { readonly id: number }>>()
   /** Every `/api/token/` call on 3.0, for its 5/min throttle. */
   readonly tokenRequests: Array<Micros> = []
   private readonly sequences = new Map<string, number>()

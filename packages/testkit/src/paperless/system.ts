@@ -120,7 +120,7 @@ export const config = (context: Context): SimResponse => {
   return json(200, [Object.fromEntries(keys.map((key) => [key, key === "id" ? 1 : null]))])
 }
 
-/** Mail accounts/rules, processed mail and workflows: always empty on the simulated install. */
+/** Processed mail: always empty, the simulated install fetches no mail. */
 export const emptyList = (context: Context, codename: string): SimResponse => {
   requirePermission(context, `${actionOf(context.method)}_${codename}`)
   if (context.method === "POST") return methodNotAllowed(context.method)

@@ -233,3 +233,90 @@ describe("faults and bad input", () => {
     await expect(fetch(`${url}/api/`)).rejects.toThrow()
   })
 })
+
+describe("the other resources", () => {
+  it("keeps mail accounts and workflows, masks mail passwords and refuses duplicate names", async () => {
+    const simulator = await start("3.0")
+    const client = rawClient(simulator)
+    const created = await client.post("/api/mail_accounts/", {
+      name: "Inbox",
+      imap_server: "imap.example.org",
+      username: "me",
+      password: "s3cret",
+    })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({
+      name: "Inbox",
+      password: "**********",
+      owner: 2,
+      user_can_change: true,
+    })
+    expect(created.text).not.toContain("s3cret")
+    expect((await client.post("/api/mail_accounts/", { name: "Inbox" })).body).toEqual({
+      name: ["mail account with this name already exists."],
+    })
+    expect(
+      (await client.patch(`/api/mail_accounts/${created.body.id}/`, { imap_port: 993 })).body.imap_port,
+    ).toBe(993)
+    expect((await client.get("/api/mail_accounts/")).body.count).toBe(1)
+    expect((await client.delete(`/api/mail_accounts/${created.body.id}/`)).status).toBe(204)
+    expect((await client.get(`/api/mail_accounts/${created.body.id}/`)).body).toEqual({
+      detail: "No MailAccount matches the given query.",
+    })
+    expect(
+      (await client.post("/api/workflows/", { name: "Tag invoices", triggers: [], actions: [] })).status,
+    ).toBe(201)
+  })
+
+  it("answers saved views with the dashboard flags only where the server has them", async () => {
+    const modern = await start("3.0")
+    const view = {
+      name: "Finance",
+      sort_field: "created",
+      sort_reverse: true,
+      filter_rules: [{ rule_type: 6, value: "2" }],
+      show_on_dashboard: true,
+    }
+    expect((await rawClient(modern).post("/api/saved_views/", view)).body).not.toHaveProperty(
+      "show_on_dashboard",
+    )
+    expect(
+      (await rawClient(modern, { version: 9 }).get("/api/saved_views/")).body.results[0].show_on_dashboard,
+    ).toBe(true)
+    expect(
+      (
+        await rawClient(modern).post("/api/saved_views/", {
+          ...view,
+          filter_rules: [{ rule_type: 9999, value: "x" }],
+        })
+      ).body,
+    ).toEqual({
+      filter_rules: { "0": { rule_type: ['"9999" is not a valid choice.'] } },
+    })
+    const legacy = await start("2.20")
+    expect((await rawClient(legacy).post("/api/saved_views/", view)).body.show_on_dashboard).toBe(true)
+  })
+
+  it("serves users with masked passwords, statistics, logs and the offline remote version", async () => {
+    const simulator = await start("2.20")
+    const client = rawClient(simulator)
+    const users = (await client.get("/api/users/")).body
+    expect(users.results.map((user: { username: string }) => user.username)).toEqual(["admin", "limited"])
+    expect(users.results[0].id).toBe(3)
+    expect(users.results[0].password).toMatch(/^\*+$/)
+    expect((await client.post("/api/users/", { username: "admin", password: "x" })).body).toMatchObject({
+      username: ["A user with that username already exists."],
+    })
+    expect((await client.get("/api/statistics/")).body).toMatchObject({
+      documents_total: 0,
+      character_count: null,
+    })
+    expect((await client.get("/api/logs/")).body).toEqual(["paperless", "celery"])
+    expect((await client.get("/api/logs/nope/")).status).toBe(404)
+    expect((await client.get("/api/remote_version/")).body).toEqual({
+      version: "0.0.0",
+      update_available: false,
+    })
+    expect((await client.get("/api/status/")).body.pngx_version).toBe("2.20.15")
+  })
+})
