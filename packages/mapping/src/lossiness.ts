@@ -31,6 +31,8 @@ export interface LossinessReport {
 }
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
+/** "is"/"are", "becomes"/"become", … agreeing with `count`. */
+const verb = (count: number, one: string, many: string) => (count === 1 ? one : many)
 
 const quoteList = (names: ReadonlyArray<string>, max = 5) =>
   names
@@ -154,10 +156,13 @@ const toPapraReport = (context: MappingContext, plan: PapraDefinitionPlan): Loss
         documentEntry(field, "transformed", `${classifierLabel[kind]} → tag "${settings.tagPrefix}<name>"`),
       )
       if (count > 0)
-        lines.push(`${plural(count, classifierLabel[kind])} become tags "${settings.tagPrefix}…"`)
+        lines.push(
+          `${plural(count, classifierLabel[kind])} ${verb(count, "becomes a tag", "become tags")} "${settings.tagPrefix}…"`,
+        )
     } else {
       entries.push(documentEntry(field, "lost", `${classifierLabel[kind]}s are not carried (config)`))
-      if (count > 0) lines.push(`${plural(count, classifierLabel[kind])} are not carried (config)`)
+      if (count > 0)
+        lines.push(`${plural(count, classifierLabel[kind])} ${verb(count, "is", "are")} not carried (config)`)
     }
   }
   if (paperless.storagePaths.length > 0 && config.storagePath.as !== "none") {
@@ -209,7 +214,7 @@ const toPapraReport = (context: MappingContext, plan: PapraDefinitionPlan): Loss
   if (children.length > 0) {
     lines.push(
       config.tags.hierarchy === "path"
-        ? `${plural(children.length, "child tag")} become full paths ("Parent${config.tags.separator}Child")`
+        ? `${plural(children.length, "child tag")} ${verb(children.length, "becomes a full path", "become full paths")} ("Parent${config.tags.separator}Child")`
         : `the hierarchy of ${plural(children.length, "child tag")} is dropped (leaf names only)`,
     )
   }
@@ -218,7 +223,10 @@ const toPapraReport = (context: MappingContext, plan: PapraDefinitionPlan): Loss
   const reused =
     plan.tags.filter((tag) => tag.existingId !== null).length +
     plan.properties.filter((property) => property.existingId !== null).length
-  if (reused > 0) lines.push(`${plural(reused, "definition")} already exist on Papra and will be reused`)
+  if (reused > 0)
+    lines.push(
+      `${plural(reused, "definition")} already ${verb(reused, "exists", "exist")} on Papra and will be reused`,
+    )
 
   let monetaryAsText = 0
   for (const property of plan.properties) {
@@ -241,7 +249,7 @@ const toPapraReport = (context: MappingContext, plan: PapraDefinitionPlan): Loss
     const renamedOptions = property.options.filter((option) => option.name !== option.original)
     if (renamedOptions.length > 0) {
       lines.push(
-        `${plural(renamedOptions.length, "select option")} of "${property.name}" collide on Papra and are renamed: ${quoteList(renamedOptions.map((option) => `${option.original}" → "${option.name}`))}`,
+        `${plural(renamedOptions.length, "select option")} of "${property.name}" ${verb(renamedOptions.length, "collides on Papra and is", "collide on Papra and are")} renamed: ${quoteList(renamedOptions.map((option) => `${option.original}" → "${option.name}`))}`,
       )
     }
   }
@@ -250,7 +258,7 @@ const toPapraReport = (context: MappingContext, plan: PapraDefinitionPlan): Loss
     const renamedOptions = property.options.filter((option) => option.name !== option.original)
     if (renamedOptions.length > 0) {
       lines.push(
-        `${plural(renamedOptions.length, "name")} in "${property.name}" collide on Papra (same letters and digits) and are renamed: ${quoteList(renamedOptions.map((option) => `${option.original}" → "${option.name}`))}`,
+        `${plural(renamedOptions.length, "name")} in "${property.name}" ${verb(renamedOptions.length, "collides", "collide")} on Papra (same letters and digits) and ${verb(renamedOptions.length, "is", "are")} renamed: ${quoteList(renamedOptions.map((option) => `${option.original}" → "${option.name}`))}`,
       )
     }
   }
