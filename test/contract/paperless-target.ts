@@ -15,6 +15,8 @@ export interface PaperlessTarget {
   readonly token: string
   /** Only the simulator has a user without permissions. */
   readonly limitedToken: string | undefined
+  /** Only the simulator injects faults. */
+  readonly faults: Testkit.FaultPlan | undefined
   /** Only the simulator can be told to wait for its worker; a live target polls instead. */
   readonly settle: () => Promise<void>
   readonly close: () => Promise<void>
@@ -44,6 +46,7 @@ export const startSimulatorTarget = async (generation: "3.0" | "2.20"): Promise<
     url: simulator.url,
     token: simulator.token,
     limitedToken: simulator.limitedToken,
+    faults: simulator.faults,
     settle: () => simulator.settle(),
     close: () => simulator.close(),
   }
@@ -58,6 +61,7 @@ export const liveTarget = (): PaperlessTarget => {
     generation: undefined,
     ...environment,
     limitedToken: undefined,
+    faults: undefined,
     settle: async () => {},
     close: async () => {},
   }

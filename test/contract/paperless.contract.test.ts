@@ -418,6 +418,36 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         expect(unknownTag).toMatchObject({ status: 400 })
       })
 
+      it("posts ahead and watches many uploads at once", async () => {
+        const batch = ["one", "two", "three", "four"]
+        const taskIds = await run((paperless) =>
+          Effect.forEach(batch, (label) =>
+            paperless.upload.post(
+              {
+                file: new Blob([pdf(`batch ${label}`)], { type: "application/pdf" }),
+                filename: `batch-${label}.pdf`,
+              },
+              { title: `${prefix} batch ${label}` },
+            ),
+          ),
+        )
+        const outcomes = Chunk.toArray(
+          await run((paperless) => Stream.runCollect(paperless.tasks.watch(taskIds, fast))),
+        )
+        expect(outcomes.map((outcome) => outcome._tag)).toEqual(batch.map(() => "Consumed"))
+        expect(new Set(outcomes.map((outcome) => outcome.taskId))).toEqual(new Set(taskIds))
+        for (const outcome of outcomes)
+          if (outcome._tag === "Consumed") made.documents.push(outcome.documentId)
+        const titles = await run((paperless) =>
+          Effect.forEach(outcomes, (outcome) =>
+            outcome._tag === "Consumed"
+              ? Effect.map(paperless.documents.get(outcome.documentId), (document) => document.title)
+              : Effect.succeed(""),
+          ),
+        )
+        expect([...titles].sort()).toEqual(batch.map((label) => `${prefix} batch ${label}`).sort())
+      })
+
       it("trashes, restores and purges a document", async () => {
         const doomed = await upload(pdf("doomed"), "doomed.pdf")
         await run((paperless) => paperless.documents.delete(doomed))
@@ -448,6 +478,27 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         await stranger.dispose()
         expect(error).toMatchObject({ status: 401 })
         expect(JSON.stringify(error) + String(error)).not.toContain(wrong)
+      })
+
+      it("rides out a server that is briefly unavailable", async () => {
+        if (target.faults === undefined) return
+        target.faults.add({
+          method: "GET",
+          path: "/api/tags/",
+          times: 2,
+          fault: { kind: "status", status: 503 },
+        })
+        const page = await run((paperless) => paperless.tags.list({ page_size: 1 }))
+        expect(page.count).toBeGreaterThan(0)
+        target.faults.add({
+          method: "POST",
+          path: "/api/tags/",
+          times: 1,
+          fault: { kind: "status", status: 503 },
+        })
+        const refused = await fail((paperless) => paperless.tags.create({ name: `${prefix} not retried` }))
+        expect(refused).toMatchObject({ status: 503 })
+        target.faults.clear()
       })
 
       it("gives a user without permissions a 403 on documents", async () => {
