@@ -2,7 +2,7 @@ import {
   type PapraClientConfig,
   type PapraClientShape,
   type PapraCustomPropertyDefinitionRecord,
-  type PapraCustomPropertyType,
+  PapraCustomPropertyType,
   PapraDocumentId,
   type PapraDocumentRecord,
   PapraOrganizationId,
@@ -325,16 +325,7 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
   })
 
   describe("custom properties", () => {
-    const types: ReadonlyArray<PapraCustomPropertyType> = [
-      "text",
-      "number",
-      "date",
-      "boolean",
-      "select",
-      "multi_select",
-      "user_relation",
-      "document_relation",
-    ]
+    const types = PapraCustomPropertyType.literals
 
     it("defines a property of every type, with options for the selects", async () => {
       const created = await run((papra) =>

@@ -10,7 +10,7 @@ import { type PapraError, PapraRequestError, type PapraTransportError } from "./
 import { PapraActivityId, PapraDocumentId, PapraOrganizationId, PapraTagId, PapraUserId } from "./ids.js"
 import { maxPageSize, paginate } from "./pagination.js"
 import { PapraTag } from "./tags.js"
-import { encodeBody, endpointOf, type QueryValue, route, type Transport } from "./transport.js"
+import { encodeBody, endpointOf, type QueryValue, type Route, route, type Transport } from "./transport.js"
 
 const baseFields = {
   id: PapraDocumentId,
@@ -103,7 +103,8 @@ export const PapraDocumentQuery = Schema.Struct({
 })
 export type PapraDocumentQuery = typeof PapraDocumentQuery.Type
 
-const PageQuery = Schema.Struct({ ...PapraDocumentQuery.fields, pageIndex: PageIndex, pageSize: PageSize })
+const PageWindow = Schema.Struct({ pageIndex: PageIndex, pageSize: PageSize })
+const PageQuery = Schema.Struct({ ...PapraDocumentQuery.fields, ...PageWindow.fields })
 
 /**
  * The fields a PATCH accepts; any other key is a 400 (documents.update.unknown-field.json), and so
@@ -346,19 +347,24 @@ export const makeDocuments = (
     )
   }
 
+  /** One page of a route whose only query is the page window. */
+  const windowPage = <A, I>(
+    route: Route<A, I>,
+    routeParams: (org: PapraOrganizationId) => Readonly<Record<string, string>>,
+    window: typeof PageWindow.Type,
+  ) =>
+    withOrg((org) =>
+      encodeBody(route, PageWindow, window).pipe(
+        Effect.flatMap((query) => transport.call(route, { params: routeParams(org), query })),
+      ),
+    )
+
   const listDeleted: PapraDocuments["listDeleted"] = (options = {}) => {
     const pageSize = options.pageSize ?? maxPageSize
     return paginate(pageSize, (pageIndex) =>
-      withOrg((org) =>
-        encodeBody(r.listDeleted, Schema.Struct({ pageIndex: PageIndex, pageSize: PageSize }), {
-          pageIndex,
-          pageSize,
-        }).pipe(
-          Effect.flatMap((query) =>
-            transport.call(r.listDeleted, { params: { organizationId: org }, query }),
-          ),
-        ),
-      ).pipe(Effect.map((body) => ({ items: body.documents, total: body.documentsCount }))),
+      windowPage(r.listDeleted, (org) => ({ organizationId: org }), { pageIndex, pageSize }).pipe(
+        Effect.map((body) => ({ items: body.documents, total: body.documentsCount })),
+      ),
     )
   }
 
@@ -431,12 +437,9 @@ export const makeDocuments = (
   const activity: PapraDocuments["activity"] = (id, options = {}) => {
     const pageSize = options.pageSize ?? maxPageSize
     return paginate(pageSize, (pageIndex) =>
-      withOrg((org) =>
-        encodeBody(r.activity, Schema.Struct({ pageIndex: PageIndex, pageSize: PageSize }), {
-          pageIndex,
-          pageSize,
-        }).pipe(Effect.flatMap((query) => transport.call(r.activity, { params: params(org, id), query }))),
-      ).pipe(Effect.map((body) => ({ items: body.activities }))),
+      windowPage(r.activity, (org) => params(org, id), { pageIndex, pageSize }).pipe(
+        Effect.map((body) => ({ items: body.activities })),
+      ),
     )
   }
 
