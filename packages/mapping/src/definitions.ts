@@ -832,7 +832,7 @@ export const linkDefinitions = (
   direction === "paperless-to-papra"
     ? Either.map(planPapraDefinitions(context), (plan) => mergeLinks(context.links, linksFromPapraPlan(plan)))
     : Either.map(planPaperlessDefinitions(context), (plan) =>
-        mergeLinks(context.links, linksFromPaperlessPlan(plan, context)),
+        mergeLinks(context.links, linksFromPaperlessPlan(plan)),
       )
 
 const linksFromPapraPlan = (plan: PapraDefinitionPlan): IdLinks => {
@@ -881,7 +881,7 @@ const linksFromPapraPlan = (plan: PapraDefinitionPlan): IdLinks => {
   return found
 }
 
-const linksFromPaperlessPlan = (plan: PaperlessDefinitionPlan, context: MappingContext): IdLinks => {
+const linksFromPaperlessPlan = (plan: PaperlessDefinitionPlan): IdLinks => {
   const tags = plan.tags.flatMap((tag) =>
     tag.existingId !== null && tag.papraId !== null
       ? [{ paperless: tag.existingId, papra: tag.papraId }]
@@ -913,7 +913,6 @@ const linksFromPaperlessPlan = (plan: PaperlessDefinitionPlan, context: MappingC
               ],
         ),
   )
-  void context
   return {
     tags,
     customFields,

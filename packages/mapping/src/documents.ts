@@ -507,23 +507,47 @@ export const papraDocumentToPaperless = (
   }
 }
 
-/** A Paperless document as it stands, in the same shape `papraDocumentToPaperless` produces (for snapshots). */
+/**
+ * A Paperless document as it stands, in the shape `papraDocumentToPaperless` produces and limited to
+ * what the trip carries (linked tags and fields, classifiers and ASN as configured, the same
+ * empty-title and empty-note rules), so a document and its unchanged Papra twin give equal snapshots.
+ */
 export const paperlessDocumentAsMapped = (
   document: PaperlessDocument,
   context: MappingContext,
-): MappedPaperlessDocument => ({
-  title: document.title,
-  originalFileName: document.original_file_name ?? "",
-  created: document.created.slice(0, 10),
-  content: document.content,
-  correspondent: document.correspondent,
-  documentType: document.document_type,
-  storagePath: document.storage_path ?? null,
-  tags: withAncestors(document.tags, context.paperlessTags),
-  archiveSerialNumber: document.archive_serial_number ?? null,
-  customFields: [...(document.custom_fields ?? [])]
-    .filter((entry) => entry.value !== null && entry.value !== undefined)
-    .sort((a, b) => a.field - b.field)
-    .map((entry) => ({ field: entry.field, value: entry.value as PaperlessFieldValue })),
-  notes: (document.notes ?? []).map((note) => note.note),
-})
+): MappedPaperlessDocument => {
+  const { config, linked } = context
+  const carried = (kind: ClassifierKind, id: number | null | undefined): number | null =>
+    id === null ||
+    id === undefined ||
+    config[kind].as === "none" ||
+    !indexedClassifierLinks(linked, kind).toPapra.has(id)
+      ? null
+      : id
+  const notes = (document.notes ?? []).map((note) => note.note)
+  return {
+    title: document.title === "" ? (document.original_file_name ?? "") : document.title,
+    originalFileName: document.original_file_name ?? "",
+    created: document.created.slice(0, 10),
+    content: document.content,
+    correspondent: carried("correspondent", document.correspondent),
+    documentType: carried("documentType", document.document_type),
+    storagePath: carried("storagePath", document.storage_path),
+    tags: withAncestors(
+      document.tags.filter((id) => linked.tags.toPapra.has(id)),
+      context.paperlessTags,
+    ),
+    archiveSerialNumber:
+      config.asn.as === "property" && papraPropertyNamed(context, config.asn.name) !== undefined
+        ? (document.archive_serial_number ?? null)
+        : null,
+    customFields: [...(document.custom_fields ?? [])]
+      .filter(
+        (entry) =>
+          entry.value !== null && entry.value !== undefined && linked.customFields.toPapra.has(entry.field),
+      )
+      .sort((a, b) => a.field - b.field)
+      .map((entry) => ({ field: entry.field, value: entry.value as PaperlessFieldValue })),
+    notes: notes.length === 1 && notes[0] === "" ? [] : notes,
+  }
+}

@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto"
-import type { MappedPaperlessDocument } from "./documents.js"
+import type { MappingContext } from "./definitions.js"
+import {
+  type MappedPaperlessDocument,
+  type PaperlessDocument,
+  type PapraDocument,
+  type PapraToPaperlessOptions,
+  paperlessDocumentAsMapped,
+  papraDocumentToPaperless,
+} from "./documents.js"
 
 /**
  * The mapped metadata of a linked document, in one side-neutral vocabulary (Paperless ids; the
@@ -63,3 +71,14 @@ const sortKeys = (value: unknown): unknown => {
 
 /** SHA-256 (hex) of the snapshot's canonical JSON: equal snapshots, equal hashes. */
 export const snapshotHash = (snapshot: DocumentSnapshot): string => sha256(canonicalJson(snapshot))
+
+/** The snapshot of a Paperless document as it stands. */
+export const paperlessSnapshot = (document: PaperlessDocument, context: MappingContext): DocumentSnapshot =>
+  documentSnapshot(paperlessDocumentAsMapped(document, context))
+
+/** The snapshot of a Papra document, in the same vocabulary (through the links). */
+export const papraSnapshot = (
+  document: PapraDocument,
+  context: MappingContext,
+  options: PapraToPaperlessOptions = {},
+): DocumentSnapshot => documentSnapshot(papraDocumentToPaperless(document, context, options).document)

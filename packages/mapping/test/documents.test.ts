@@ -13,7 +13,9 @@ import {
   PapraDocument,
   paperlessDocumentAsMapped,
   paperlessDocumentToPapra,
+  paperlessSnapshot,
   papraDocumentToPaperless,
+  papraSnapshot,
   snapshotHash,
 } from "../src/index.js"
 import { unicodeText } from "./arbitraries.js"
@@ -382,6 +384,62 @@ describe("Papra → Paperless → Papra", () => {
         }
       }),
       { numRuns: 150, endOnFailure: true },
+    )
+  })
+})
+
+describe("what a document loses", () => {
+  const context = toPapraContext()
+  const recorded = Schema.decodeUnknownSync(PaperlessDocument)(paperlessDocumentWithAllFields)
+
+  it("an empty Paperless title becomes the file name on Papra (names are never empty)", () => {
+    const mapped = paperlessDocumentToPapra({ ...recorded, title: "" }, context)
+    expect(mapped.document.name).toBe("letter-bank.pdf")
+    expect(mapped.losses).toContainEqual({
+      field: "title",
+      fidelity: "transformed",
+      reason: "an empty title becomes the file name (Papra names are never empty)",
+    })
+    expect(paperlessSnapshot({ ...recorded, title: "" }, context)).toEqual(
+      papraSnapshot(papraEcho(mapped.document, context), context),
+    )
+  })
+
+  it("a long Papra name is cut to Paperless's 128 characters, surrounding spaces dropped", () => {
+    const name = ` ${"Überweisung ".repeat(20)}`
+    const mapped = papraDocumentToPaperless(
+      { id: "doc_1", name, originalName: "a.pdf", documentDate: null },
+      context,
+    )
+    expect(Array.from(mapped.document.title)).toHaveLength(128)
+    expect(mapped.document.title.endsWith("…")).toBe(true)
+    expect(mapped.losses.map((loss) => [loss.field, loss.fidelity])).toEqual([
+      ["name", "transformed"],
+      ["name", "lost"],
+      ["documentDate", "transformed"],
+    ])
+  })
+
+  it("a correspondent is not carried in mode none, and the snapshots still agree", () => {
+    const config = Either.getOrThrow(decodeMappingConfig({ correspondent: { as: "none" } }))
+    const none = toPapraContext(config)
+    const mapped = paperlessDocumentToPapra(recorded, none)
+    expect(mapped.losses).toContainEqual({
+      field: "correspondent",
+      fidelity: "lost",
+      reason: "correspondents are not carried (config)",
+    })
+    expect(paperlessSnapshot(recorded, none)).toEqual(papraSnapshot(papraEcho(mapped.document, none), none))
+  })
+
+  it("a correspondent travels as a prefixed tag in tag mode and comes back", () => {
+    const config = Either.getOrThrow(decodeMappingConfig({ correspondent: { as: "tag" } }))
+    const tagged = toPapraContext(config)
+    const mapped = paperlessDocumentToPapra(recorded, tagged)
+    const names = mapped.document.tagIds.map((id) => tagged.papraTags.get(id)?.name)
+    expect(names).toContain("Correspondent: Sparkasse")
+    expect(papraDocumentToPaperless(papraEcho(mapped.document, tagged), tagged).document.correspondent).toBe(
+      2,
     )
   })
 })
