@@ -68,7 +68,7 @@ export const documentFile = (
   kind: "download" | "preview" | "thumb",
 ): SimResponse => {
   requirePermission(context, "view_document")
-  const document = findDocument(context, rawId, { includeTrashed: true })
+  const document = findDocument(context, rawId, { includeTrashed: true, plainNotFound: true })
   const lastModified = httpDate(document.modified)
   if (kind === "thumb") {
     if (document.deletedAt !== null && context.store.generation === "2.20")
@@ -112,7 +112,7 @@ export const documentFile = (
 
 export const documentMetadata = (context: Context, rawId: string): SimResponse => {
   requirePermission(context, "view_document")
-  const document = findDocument(context, rawId)
+  const document = findDocument(context, rawId, { plainNotFound: true })
   const { original, archive } = context.store.currentFile(document)
   const checksum = context.store.checksumOf(original)
   const mediaName = `${String(document.id).padStart(7, "0")}.${extensionOf(original.mimeType)}`

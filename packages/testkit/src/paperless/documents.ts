@@ -248,12 +248,17 @@ export const listDocuments = (context: Context): SimResponse => {
 }
 
 /** A document the user may see, or the 404s the real server gives (`Not found.` for a non-numeric id). */
-export const findDocument = (context: Context, rawId: string, options: { includeTrashed?: boolean } = {}) => {
+export const findDocument = (
+  context: Context,
+  rawId: string,
+  options: { includeTrashed?: boolean; plainNotFound?: boolean } = {},
+) => {
   if (!/^\d+$/.test(rawId)) return failDetail(404, "Not found.")
   const document = context.store.documents.get(Number(rawId))
-  if (!document || (document.deletedAt !== null && !options.includeTrashed)) return notFound("Document")
-  if (!canView(context.user, document.owner, document.permissions)) return notFound("Document")
-  return document
+  const visible = document !== undefined && canView(context.user, document.owner, document.permissions)
+  if (document && visible && (document.deletedAt === null || options.includeTrashed)) return document
+  // File, metadata, notes, history and share-link views raise a bare Http404 (`documents.metadata.not-found.json`).
+  return options.plainNotFound ? failDetail(404, "Not found.") : notFound("Document")
 }
 
 const refField = (
@@ -515,7 +520,7 @@ export const nextAsn = (context: Context): SimResponse => {
 
 export const documentHistory = (context: Context, rawId: string): SimResponse => {
   requirePermission(context, "view_document")
-  const document = findDocument(context, rawId)
+  const document = findDocument(context, rawId, { plainNotFound: true })
   const entries = [...document.history].reverse().map((entry) => {
     const actor = entry.actor === null ? undefined : context.store.users.get(entry.actor)
     return {

@@ -20,7 +20,7 @@ const noteList = (context: Context, noteOwner: { notes: ReadonlyArray<{ id: numb
 
 export const documentNotes = async (context: Context, rawId: string): Promise<SimResponse> => {
   requirePermission(context, "view_document")
-  const document = findDocument(context, rawId)
+  const document = findDocument(context, rawId, { plainNotFound: true })
   switch (context.method) {
     case "GET":
     case "HEAD":
@@ -69,7 +69,7 @@ const renderShareLink = (link: ShareLinkRecord) => ({
 
 export const documentShareLinks = (context: Context, rawId: string): SimResponse => {
   requirePermission(context, "view_document")
-  const document = findDocument(context, rawId)
+  const document = findDocument(context, rawId, { plainNotFound: true })
   return json(
     200,
     [...context.store.shareLinks.values()]

@@ -272,7 +272,8 @@ export const emailDocument = async (context: Context, rawId?: string): Promise<S
   requirePermission(context, "view_document")
   if (rawId !== undefined) findDocument(context, rawId)
   const body = await parseBody(context.request)
-  if (body.kind !== "form") return serverError()
+  // Only the per-document view chokes on JSON; the bulk one parses it and then fails on SMTP.
+  if (rawId !== undefined && body.kind !== "form") return serverError()
   return htmlText(500, "Error emailing documents, check logs for more detail.")
 }
 

@@ -48,6 +48,7 @@ const selectOptions: Record<Generation, Array<{ label: string; id: string }>> = 
     { label: "Red", id: "yP8cFZG9iNtaDenc" },
     { label: "Green", id: "SknBDf1QMCia5hIi" },
     { label: "Blue", id: "atSZGqlCiCNjpFt3" },
+    { label: "Yellow", id: "rVZJIjlebgbITq3D" },
   ],
 }
 
