@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import * as fc from "fast-check"
 import {
   defaultRetryPolicy,
+  hasPapraCode,
   layerConfig,
   PapraApiError,
   PapraClient,
@@ -34,6 +35,24 @@ describe("error mapping", () => {
         code: "document.already_exists",
         endpoint: "POST /api/organizations/:organizationId/documents",
       })
+    }),
+  )
+
+  it.effect("lets a caller catch one Papra code and let the others through", () =>
+    Effect.gen(function* () {
+      const { client } = clientWith(() => replay("documents.tags.add.again.json"))
+      const papra = yield* client
+      const tagId = "tag_bi8zu2l4j1qoj5wnu6u6azn5" as Parameters<typeof papra.documents.addTag>[1]
+      const tolerated = papra.documents
+        .addTag(docId, tagId)
+        .pipe(
+          Effect.catchIf(hasPapraCode("documents.already_has_tag"), () => Effect.succeed("already there")),
+        )
+      expect(yield* tolerated).toBe("already there")
+      const other = papra.documents
+        .addTag(docId, tagId)
+        .pipe(Effect.catchIf(hasPapraCode("tags.not_found"), () => Effect.succeed("missing")))
+      expect(yield* Effect.flip(other)).toMatchObject({ code: "documents.already_has_tag", status: 409 })
     }),
   )
 
