@@ -62,17 +62,21 @@ export const openDatabase = (path: string): Effect.Effect<Database, StateStoreEr
       sql.unsafe("PRAGMA foreign_keys = ON"),
       sql.unsafe("PRAGMA synchronous = FULL"),
     ])
-    yield* pragmas.pipe(Effect.mapError(fail("open")))
-    // journal_mode is stored in the file and cannot change inside the migrator's transaction.
-    yield* sql.unsafe("PRAGMA journal_mode = WAL").pipe(Effect.mapError(fail("switch to WAL mode")))
-    yield* runMigrations.pipe(
-      Effect.provideService(SqlClient.SqlClient, sql),
-      Effect.mapError(fail("migrate")),
-    )
-    // The migrator ran in a driver transaction, which took the connection the pragmas were set on.
-    yield* pragmas.pipe(Effect.mapError(fail("open")))
-
     const lock = lockFor(absolute)
+    yield* lock.withPermits(1)(
+      Effect.gen(function* () {
+        yield* pragmas.pipe(Effect.mapError(fail("open")))
+        // journal_mode is stored in the file and cannot change inside the migrator's transaction.
+        yield* sql.unsafe("PRAGMA journal_mode = WAL").pipe(Effect.mapError(fail("switch to WAL mode")))
+        yield* runMigrations.pipe(
+          Effect.provideService(SqlClient.SqlClient, sql),
+          Effect.mapError(fail("migrate")),
+        )
+        // The migrator ran in a driver transaction, which took the connection the pragmas were set on.
+        yield* pragmas.pipe(Effect.mapError(fail("open")))
+      }),
+    )
+
     const insideTransaction = yield* FiberRef.make(false)
     const exclusive = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.flatMap(FiberRef.get(insideTransaction), (inside) =>

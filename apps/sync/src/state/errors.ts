@@ -40,3 +40,14 @@ export class LinkConflictError extends Data.TaggedError("LinkConflictError")<{
     return `cannot link ${this.kind} ${this.sourceId} (${this.pair.source}) to ${this.targetId} (${this.pair.target}): ${existing}`
   }
 }
+
+/** Another live process is running the same pair; two runs at once would both carry each document. */
+export class RunInProgressError extends Data.TaggedError("RunInProgressError")<{
+  readonly pair: Pair
+  readonly runId: string
+  readonly pid: number
+}> {
+  override get message() {
+    return `run ${this.runId} (process ${this.pid}) is still working on ${this.pair.source} → ${this.pair.target}; wait for it to finish or stop it first`
+  }
+}

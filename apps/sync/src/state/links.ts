@@ -201,14 +201,28 @@ export const linkOperations = (db: Database) => {
       }),
     )
 
-  /** Forgets a link and its base snapshot (the target entity was deleted, or the link was wrong). */
+  /**
+   * Forgets a link, its base snapshot and the settled journal entries that made it (the target was
+   * deleted, or the link was wrong), so the entity can be carried again instead of being reported
+   * as already done.
+   */
   const unlink = (pair: Pair, kind: EntityKind, sourceId: string) =>
     db.transaction(
-      Effect.flatMap(db.guard("read a link", linkIdOf(pair, kind, sourceId)), (id) =>
-        Option.match(id, {
+      Effect.flatMap(db.guard("read a link", findRow(pair, kind, "source", sourceId)), (found) =>
+        Option.match(found, {
           onNone: () => Effect.succeed(false),
-          onSome: (linkId) =>
-            db.guard("delete a link", Effect.as(sql`DELETE FROM links WHERE id = ${linkId}`, true)),
+          onSome: (row) => {
+            const { targetId } = fromRow(pair, row)
+            return db.guard(
+              "delete a link",
+              Effect.all([
+                sql`DELETE FROM links WHERE id = ${row.id}`,
+                sql`DELETE FROM journal WHERE kind = ${kind} AND state <> 'pending' AND (
+                      (source_endpoint = ${pair.source} AND target_endpoint = ${pair.target} AND source_id = ${sourceId})
+                      OR (source_endpoint = ${pair.target} AND target_endpoint = ${pair.source} AND source_id = ${targetId}))`,
+              ]).pipe(Effect.as(true)),
+            )
+          },
         }),
       ),
     )

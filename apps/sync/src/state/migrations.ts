@@ -92,9 +92,17 @@ const initial = statements(
   "CREATE INDEX runs_by_start ON runs (source_endpoint, target_endpoint, started_at)",
 )
 
+// Which process owns a running run, so a second `migrate` on the same pair can be refused while
+// the first is alive, instead of both uploading the same documents.
+const runOwner = statements(
+  "ALTER TABLE runs ADD COLUMN pid INTEGER",
+  "ALTER TABLE runs ADD COLUMN host TEXT",
+)
+
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
 export const migrations = {
   "1_initial": initial,
+  "2_run_owner": runOwner,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

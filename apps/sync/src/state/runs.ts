@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { hostname } from "node:os"
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { directionOf, Endpoint, type Pair } from "./endpoints.js"
+import { RunInProgressError } from "./errors.js"
 
 export const RunId = Schema.String.pipe(Schema.brand("RunId"))
 export type RunId = typeof RunId.Type
@@ -26,6 +29,9 @@ export class Run extends Schema.Class<Run>("Run")({
   outcome: RunOutcome,
   counts: Schema.parseJson(RunCounts),
   reportPath: Schema.NullOr(Schema.String),
+  /** The process that started the run, and its machine. */
+  pid: Schema.NullOr(Schema.Number),
+  host: Schema.NullOr(Schema.String),
 }) {}
 
 export const CheckpointPhase = Schema.Literal("definitions", "documents", "relations", "done")
@@ -54,6 +60,25 @@ const newRunId = (now: DateTime.Utc): RunId =>
     `${DateTime.formatIso(now).replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(3).toString("hex")}`,
   )
 
+/**
+ * Signal 0 only asks whether the process exists (EPERM: it does, under another user). A killed
+ * process stays a zombie until its parent reaps it, and a container without an init may never do
+ * so: Linux shows that as state Z in /proc.
+ */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    return error instanceof Error && "code" in error && error.code === "EPERM"
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z"
+  } catch {
+    return true
+  }
+}
+
 const encodeCounts = Schema.encodeSync(Schema.parseJson(RunCounts))
 
 export const runOperations = (db: Database) => {
@@ -69,10 +94,30 @@ export const runOperations = (db: Database) => {
       })(id),
     )
 
-  /** Starts a run; runs of the same pair still marked running were cut off, so they become interrupted. */
+  /**
+   * Starts a run. A run of the same pair still marked running either belongs to another live
+   * process on this machine (then this one is refused) or was cut off (then it becomes interrupted).
+   * A run left by this very process, or by another machine, counts as cut off.
+   */
   const start = (pair: Pair, command: string) =>
     db.transaction(
       Effect.gen(function* () {
+        const running = yield* db.guard(
+          "read the runs",
+          SqlSchema.findAll({
+            Request: Schema.Void,
+            Result: Run,
+            execute: () =>
+              sql`SELECT * FROM runs WHERE source_endpoint = ${pair.source} AND target_endpoint = ${pair.target}
+                  AND outcome = 'running'`,
+          })(undefined),
+        )
+        const host = hostname()
+        const owner = running.find(
+          (run) => run.host === host && run.pid !== null && run.pid !== process.pid && isAlive(run.pid),
+        )
+        if (owner?.pid != null)
+          return yield* new RunInProgressError({ pair, runId: owner.id, pid: owner.pid })
         const now = yield* DateTime.now
         const id = newRunId(now)
         yield* db.guard(
@@ -89,6 +134,8 @@ export const runOperations = (db: Database) => {
               startedAt: DateTime.formatIso(now),
               outcome: "running",
               counts: "{}",
+              pid: process.pid,
+              host,
             })}`,
           ),
         )

@@ -39,7 +39,7 @@ const program = Effect.gen(function* () {
         snapshot: { title: "two" },
       })
       yield* store.checkpoints.save(pair, { runId: run.id, phase: "documents", cursor: "2024-01-03" })
-      yield* Effect.sync(() => process.stdout.write("inside-transaction\n"))
+      yield* Effect.sync(() => process.stdout.write(`inside-transaction ${process.pid}\n`))
       return yield* Effect.never
     }),
   )

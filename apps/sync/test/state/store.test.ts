@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs/promises"
+import { hostname } from "node:os"
 import * as Path from "node:path"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
@@ -11,6 +13,7 @@ import * as Scope from "effect/Scope"
 import { openDatabase } from "../../src/state/database.js"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../../src/state/endpoints.js"
 import { runMigrations } from "../../src/state/migrations.js"
+import { RunId } from "../../src/state/runs.js"
 import { canonicalJson, snapshotHash } from "../../src/state/snapshots.js"
 import { StateStore } from "../../src/state/store.js"
 import { tempDirectory } from "./temp.js"
@@ -159,6 +162,12 @@ describe("state store", () => {
         expect(yield* store.journal.halfDone(toPaperless)).toEqual([])
         const done = yield* store.journal.begin(toPaperless, upload)
         expect(done).toMatchObject({ _tag: "AlreadyDone", entry: { targetId: "41" } })
+        // Forgetting the link (the target was deleted) lets the document be carried again.
+        yield* store.links.unlink(toPaperless, "document", "7")
+        expect(yield* store.journal.begin(toPaperless, upload)).toMatchObject({
+          _tag: "Started",
+          entry: { attempts: 1 },
+        })
       }),
     ),
   )
@@ -212,6 +221,27 @@ describe("state store", () => {
         expect(checkpoint).toMatchObject({ runId: crashed.id, phase: "documents", cursor: "2024-05-01" })
         yield* store.checkpoints.clear(toPapra)
         expect(yield* store.checkpoints.get(toPapra)).toEqual(Option.none())
+      }),
+    ),
+  )
+
+  it.scoped("refuses to start a run while another live process runs the same pair", () =>
+    withStore((store, path) =>
+      Effect.gen(function* () {
+        const db = yield* openDatabase(path)
+        const ownedBy = (pid: number | undefined) =>
+          db.sql`INSERT INTO runs (id, source_endpoint, target_endpoint, direction, command, started_at, outcome,
+                   counts, pid, host)
+                 VALUES (${`other-${pid}`}, ${paperless}, ${papra}, 'paperless-to-papra', 'migrate', '2026-01-01T00:00:00Z',
+                   'running', '{}', ${pid ?? null}, ${hostname()})`
+        yield* ownedBy(process.ppid)
+        const refused = yield* Effect.flip(store.runs.start(toPapra, "migrate"))
+        expect(refused).toMatchObject({ _tag: "RunInProgressError", runId: `other-${process.ppid}` })
+        expect(refused.message).toContain(`process ${process.ppid}`)
+        expect((yield* store.runs.start(toPaperless, "migrate")).outcome).toBe("running")
+        yield* db.sql`UPDATE runs SET pid = ${spawnSync(process.execPath, ["-e", ""]).pid ?? null} WHERE pid = ${process.ppid}`
+        expect((yield* store.runs.start(toPapra, "migrate")).outcome).toBe("running")
+        expect((yield* store.runs.get(RunId.make(`other-${process.ppid}`))).outcome).toBe("interrupted")
       }),
     ),
   )
@@ -289,7 +319,7 @@ describe("state store", () => {
       const db = yield* openDatabase(path)
       expect(yield* runMigrations.pipe(Effect.provideService(SqlClient.SqlClient, db.sql))).toEqual([])
       const applied = yield* db.sql<{ migrationId: number }>`SELECT migration_id FROM paperbridge_migrations`
-      expect(applied).toEqual([{ migrationId: 1 }])
+      expect(applied).toEqual([{ migrationId: 1 }, { migrationId: 2 }])
       yield* Scope.close(again.scope, Exit.void)
     }).pipe(Effect.scoped),
   )
