@@ -155,6 +155,19 @@ const unset = <A>(loss?: ValueLoss): Converted<A> =>
   loss === undefined ? { _tag: "Unset" } : { _tag: "Unset", loss }
 const lost = <A>(reason: string): Converted<A> => unset({ fidelity: "lost", reason })
 
+/** Document ids translated through the links; ids not linked yet are held back for the engine's second pass. */
+const throughDocumentLinks = <From extends string | number, To extends string | number>(
+  ids: ReadonlyArray<From>,
+  documentLink: (id: From) => To | undefined,
+): Converted<ReadonlyArray<To>> => {
+  const targets = ids.flatMap((id) => {
+    const target = documentLink(id)
+    return target === undefined ? [] : [target]
+  })
+  const missing = ids.filter((id) => documentLink(id) === undefined)
+  return missing.length > 0 ? { _tag: "Pending", value: targets, missing } : value(targets)
+}
+
 /** Monetary values: `EUR12.50`, `12.50`, `-5.00`, `EUR-5.00` (paperless serialisers; a number is the legacy form). */
 const MONETARY = /^([A-Z]{3})?(-?\d+(?:\.\d{1,2})?)$/
 const INT32 = { min: -2_147_483_648, max: 2_147_483_647 }
@@ -227,12 +240,7 @@ export const fieldValueToPapra = (raw: unknown, context: ToPapraContext): Conver
         return lost(`not a list of documents: ${JSON.stringify(raw)}`)
       if (type !== "document_relation") break
       const ids = raw as ReadonlyArray<number>
-      const targets = ids.flatMap((id) => {
-        const target = context.documentLink(id)
-        return target === undefined ? [] : [target]
-      })
-      const missing = ids.filter((id) => context.documentLink(id) === undefined)
-      return missing.length > 0 ? { _tag: "Pending", value: targets, missing } : value(targets)
+      return throughDocumentLinks(ids, context.documentLink)
     }
   }
   return lost(`a ${field.data_type} field cannot be written to a ${type} property`)
@@ -384,12 +392,7 @@ export const propertyValueToPaperless = (
       const ids = idsOf(raw, "documentId")
       if (ids === undefined) return lost(`not a list of documents: ${JSON.stringify(raw)}`)
       if (field.data_type !== "documentlink") break
-      const targets = ids.flatMap((id) => {
-        const target = context.documentLink(id)
-        return target === undefined ? [] : [target]
-      })
-      const missing = ids.filter((id) => context.documentLink(id) === undefined)
-      return missing.length > 0 ? { _tag: "Pending", value: targets, missing } : value(targets)
+      return throughDocumentLinks(ids, context.documentLink)
     }
   }
   return lost(`a ${property.type} property cannot be written to a ${field.data_type} field`)
