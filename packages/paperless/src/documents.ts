@@ -214,6 +214,8 @@ export const SelectionData = Schema.Struct({
   selected_custom_fields: Schema.Array(SelectionCount),
 })
 
+const VersionLabel = Schema.Struct({ version_label: Schema.String })
+
 const DocumentIds = Schema.Struct({ documents: Schema.Array(DocumentId) })
 
 export interface Documents {
@@ -257,6 +259,14 @@ export interface Documents {
    * Form-encoded on purpose: a JSON body makes the server fail with an HTML 500
    * (`documents.email.no-smtp-server.json` vs `…form-encoded…`).
    */
+  /** 3.0 only: the root a (hidden) version row belongs to; a root answers itself. */
+  readonly root: (id: DocumentId) => Effect.Effect<DocumentId, PaperlessError>
+  /** 3.0 only: renames one version (`documents.versions.patch-label.json`). */
+  readonly labelVersion: (
+    id: DocumentId,
+    version: number,
+    label: string,
+  ) => Effect.Effect<DocumentVersion, PaperlessError>
   readonly email: (
     id: DocumentId,
     message: {
@@ -323,6 +333,18 @@ export const makeDocuments = (transport: Transport, tags: Tags): Documents => {
         },
         SelectionData,
       ),
+    root: (id) =>
+      Effect.map(
+        transport.json({ method: "GET", path: sub(id, "root") }, Schema.Struct({ root_id: DocumentId })),
+        ({ root_id }) => root_id,
+      ),
+    labelVersion: (id, version, label) => {
+      const endpoint = `${path}${id}/versions/${version}/`
+      return transport.json(
+        { method: "PATCH", path: endpoint, body: jsonBody(VersionLabel, { version_label: label }, endpoint) },
+        DocumentVersion,
+      )
+    },
     email: (id, message) =>
       transport.noContent({
         method: "POST",

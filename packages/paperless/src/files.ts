@@ -1,9 +1,10 @@
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { DocumentId } from "./documents.js"
 import { type PaperlessError, PaperlessTransportError } from "./errors.js"
-import type { Query, RequestSpec, Transport } from "./transport.js"
+import { jsonBody, type Query, type RequestSpec, type Transport } from "./transport.js"
 
 /** A file the server is sending: metadata from the headers, bytes as they arrive. */
 export interface DocumentFile {
@@ -68,7 +69,18 @@ export interface Files {
   readonly preview: (id: DocumentId, options?: FileOptions) => Effect.Effect<DocumentFile, PaperlessError>
   /** WEBP on both generations. */
   readonly thumb: (id: DocumentId) => Effect.Effect<DocumentFile, PaperlessError>
+  /** A zip of several documents (`documents.zip`). */
+  readonly bulkDownload: (
+    ids: ReadonlyArray<DocumentId>,
+    content?: "both" | "originals" | "archive",
+  ) => Effect.Effect<DocumentFile, PaperlessError>
 }
+
+const BulkDownload = Schema.Struct({
+  documents: Schema.Array(Schema.Int),
+  content: Schema.Literal("both", "originals", "archive"),
+  follow_formatting: Schema.Boolean,
+})
 
 export const makeFiles = (transport: Transport): Files => {
   const open = (id: DocumentId, kind: string, options?: FileOptions) => {
@@ -83,5 +95,15 @@ export const makeFiles = (transport: Transport): Files => {
     download: (id, options) => open(id, "download", options),
     preview: (id, options) => open(id, "preview", options),
     thumb: (id) => open(id, "thumb"),
+    bulkDownload: (ids, content = "both") => {
+      const path = "/api/documents/bulk_download/"
+      const spec: RequestSpec = {
+        method: "POST",
+        path,
+        body: jsonBody(BulkDownload, { documents: ids, content, follow_formatting: false }, path),
+        idempotent: true,
+      }
+      return Effect.map(transport.open(spec), (response) => toDocumentFile(spec, response))
+    },
   }
 }

@@ -71,6 +71,15 @@ export const uploadForm = (file: UploadFile, metadata: typeof UploadMetadata.Enc
 export interface Upload {
   /** Posts the file and answers the task id at once; consumption happens later (see `tasks.await`). */
   readonly post: (file: UploadFile, metadata?: UploadMetadata) => Effect.Effect<TaskUuid, PaperlessError>
+  /**
+   * 3.0 only: a new version of an existing document (a 403 HTML page on 2.20,
+   * `documents.update_version.not-found.json`). Consumed like an upload: await the task.
+   */
+  readonly postVersion: (
+    document: number,
+    file: UploadFile,
+    versionLabel?: string,
+  ) => Effect.Effect<TaskUuid, PaperlessError>
   /** Streams the file from disk (`fs.openAsBlob`): never read whole into memory. */
   readonly postFromPath: (
     path: string,
@@ -99,6 +108,19 @@ export const makeUpload = (transport: Transport): Upload => {
     })
   return {
     post,
+    postVersion: (document, file, versionLabel) => {
+      const form = new FormData()
+      form.append("document", file.file, file.filename)
+      if (versionLabel !== undefined) form.append("version_label", versionLabel)
+      return transport.json(
+        {
+          method: "POST",
+          path: `/api/documents/${document}/update_version/`,
+          body: { _tag: "FormData", formData: form },
+        },
+        TaskUuid,
+      )
+    },
     postFromPath: (path, { filename, mimeType, ...metadata }) =>
       Effect.tryPromise({
         try: () => Fs.openAsBlob(path, mimeType === undefined ? {} : { type: mimeType }),

@@ -1,3 +1,5 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -408,6 +410,37 @@ describe("pagination", () => {
       const pages = seen.filter((request) => !isProbe(request))
       expect(pages.map((request) => request.url.searchParams.get("page"))).toEqual(["1", "2", "3"])
       expect(pages.every((request) => request.url.host === "paperless.test")).toBe(true)
+    }),
+  )
+})
+
+describe("concurrency bound", () => {
+  it.live("never has more requests in flight than configured", () =>
+    Effect.gen(function* () {
+      let inFlight = 0
+      let peak = 0
+      const counting = Layer.succeed(
+        HttpClient.HttpClient,
+        HttpClient.make((request) =>
+          Effect.gen(function* () {
+            inFlight += 1
+            peak = Math.max(peak, inFlight)
+            yield* Effect.sleep("5 millis")
+            inFlight -= 1
+            const body = request.url.includes("fields=id")
+              ? { count: 0, next: null, previous: null, results: [] }
+              : ["x"]
+            return HttpClientResponse.fromWeb(request, json(200, body))
+          }),
+        ),
+      )
+      yield* Effect.flatMap(PaperlessClient, (client) =>
+        Effect.all(
+          Array.from({ length: 12 }, () => client.system.logNames()),
+          { concurrency: "unbounded" },
+        ),
+      ).pipe(Effect.provide(layer({ ...base, concurrency: 3 }).pipe(Layer.provide(counting))))
+      expect(peak).toBe(3)
     }),
   )
 })

@@ -234,6 +234,29 @@ const rows: ReadonlyArray<Row> = [
     fixture: "tasks.get.by-task_id.unknown.json",
     call: (p) => p.tasks.get("00000000-0000-0000-0000-000000000000" as TaskUuid),
   },
+  { generation: "3.0", fixture: "documents.root.json", call: (p) => p.documents.root(doc(30)) },
+  {
+    generation: "3.0",
+    fixture: "documents.versions.patch-label.json",
+    call: (p) => p.documents.labelVersion(doc(10), 30, "relabelled"),
+    sameBody: true,
+  },
+  {
+    generation: "3.0",
+    fixture: "documents.update_version.json",
+    call: (p) =>
+      p.upload.postVersion(
+        10,
+        { file: new Blob(["%PDF"]), filename: "receipt-bakery-v2.pdf" },
+        "v2 corrected",
+      ),
+  },
+  {
+    generation: "3.0",
+    fixture: "documents.bulk_download.json",
+    call: (p) => p.files.bulkDownload([doc(2), doc(3)]),
+    sameBody: true,
+  },
 ]
 
 const probe = (generation: "3.0" | "2.20") =>
