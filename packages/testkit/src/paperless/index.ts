@@ -1,4 +1,3 @@
-export { sniffMimeType } from "./consumption.js"
 export type {
   PaperlessCorpus,
   SeedCustomField,
@@ -16,4 +15,7 @@ export {
   paperlessSimulator,
   startPaperlessSimulator,
 } from "./simulator.js"
-export type { CustomFieldType, Generation } from "./store.js"
+export type {
+  CustomFieldType as PaperlessCustomFieldType,
+  Generation as PaperlessGeneration,
+} from "./store.js"

@@ -7,6 +7,17 @@ import { type PaperlessCorpus, type SeededIds, seedCorpus } from "./seed.js"
 import { type Generation, PaperlessStore } from "./store.js"
 import { Worker } from "./worker.js"
 
+/**
+ * An in-memory Paperless-ngx on a real socket, playing 3.0.5 or 2.20.15 as the captures in
+ * `shared/fixtures/paperless*` show them: version negotiation and auth (router.ts, auth.ts),
+ * documents with their filters and `modified` rules (documents.ts, document-query.ts), files
+ * (document-files.ts), consumption and tasks on one serial worker (consumption.ts, tasks.ts,
+ * worker.ts), bulk edits (bulk-edit.ts), metadata objects (matching-objects.ts, tags.ts), custom
+ * fields (custom-fields.ts), trash, notes, share links, search and the rest. Seeding: seed.ts.
+ *
+ * Users: `admin` (superuser; `token`, `username`/`password`) and `limited` (no permissions;
+ * `limitedToken`), with the ids the captures show (3.0: 2 and 3, 2.20: 3 and 4).
+ */
 export interface PaperlessSimulatorOptions {
   /** Which server to play: 3.0.5 (API 9–10) or 2.20.15 (API 1–9). Default "3.0". */
   readonly generation?: Generation

@@ -1,5 +1,10 @@
 import { writeFileSync } from "node:fs"
-import { buildPaperlessServer, type Generation, limitedPassword, makePdf } from "../../src/index.js"
+import {
+  buildPaperlessServer,
+  type PaperlessGeneration as Generation,
+  limitedPassword,
+  makePdf,
+} from "../../src/index.js"
 import { type Fixture, fixtureWorld, loadFixtures, pngBytes } from "./fixture-world.js"
 
 type Server = ReturnType<typeof buildPaperlessServer>

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
 import {
-  type Generation,
+  type PaperlessGeneration as Generation,
   makePdf,
   type PaperlessSimulator,
   startPaperlessSimulator,

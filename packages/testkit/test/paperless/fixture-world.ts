@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import type { Generation, PaperlessCorpus, SeedDocument } from "../../src/index.js"
+import type { PaperlessGeneration as Generation, PaperlessCorpus, SeedDocument } from "../../src/index.js"
 import { makePdf } from "../../src/pdf.js"
 
 /**

@@ -2,7 +2,7 @@ import * as Effect from "effect/Effect"
 import fc from "fast-check"
 import { afterEach, describe, expect, it } from "vitest"
 import {
-  type Generation,
+  type PaperlessGeneration as Generation,
   type PaperlessSimulator,
   paperlessSimulator,
   startPaperlessSimulator,
