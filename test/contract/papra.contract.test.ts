@@ -1,4 +1,8 @@
 import {
+  apiKeyRoutes,
+  customPropertyRoutes,
+  documentRoutes,
+  organizationRoutes,
   type PapraClientConfig,
   type PapraClientShape,
   type PapraCustomPropertyDefinitionRecord,
@@ -7,6 +11,8 @@ import {
   type PapraDocumentRecord,
   PapraOrganizationId,
   type PapraTag,
+  serverRoutes,
+  tagRoutes,
 } from "@paperbridge/papra"
 import { makePdf } from "@paperbridge/testkit"
 import * as Chunk from "effect/Chunk"
@@ -530,6 +536,26 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
       })
       textDoc = restored
     })
+  })
+
+  it("has exercised every route of the client successfully", () => {
+    const requests = target.simulator?.requests
+    if (requests === undefined) return
+    const routes = [
+      ...Object.values(apiKeyRoutes),
+      ...Object.values(serverRoutes),
+      ...Object.values(organizationRoutes),
+      ...Object.values(documentRoutes),
+      ...Object.values(tagRoutes),
+      ...Object.values(customPropertyRoutes),
+    ]
+    const unexercised = routes.filter(({ method, path }) => {
+      const pattern = new RegExp(`^${path.replace(/:[A-Za-z]+/g, "[^/]+")}$`)
+      return !requests.some(
+        (request) => request.method === method && pattern.test(request.path) && request.status < 300,
+      )
+    })
+    expect(unexercised.map(({ method, path }) => `${method} ${path}`)).toEqual([])
   })
 
   describe("errors", () => {
