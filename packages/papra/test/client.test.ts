@@ -433,8 +433,10 @@ describe("retries", () => {
       )
       const papra = yield* client
       const fiber = yield* Effect.fork(papra.documents.get(docId))
-      const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
-      yield* settle
+      // The first attempt runs on real I/O; wait (in real time) until its retry is asleep.
+      const settle = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      const asleep = Effect.map(TestClock.sleeps(), Chunk.isNonEmpty)
+      while (!(yield* asleep)) yield* settle
       expect(seen).toHaveLength(1)
       yield* TestClock.adjust("1900 millis")
       yield* settle
