@@ -7,6 +7,8 @@ export default defineProject({
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     name: "@paperbridge/test",
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     include: ["**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**"],
   },

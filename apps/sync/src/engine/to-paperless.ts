@@ -192,7 +192,7 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
     return { _tag: "Linked", targetId, outcome: settled.outcome, bytes: spooled.size } as const
   }).pipe(Effect.scoped)
 
-const mapFromPapra = (state: RunState, context: MappingContext, sourceId: string) =>
+const mapFromPapra = (context: MappingContext, sourceId: string) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
     const full = yield* papra.documents.get(PapraDocumentId.make(sourceId))
@@ -205,7 +205,7 @@ export const carryToPaperless = (state: RunState, document: PapraDocumentListIte
   Effect.gen(function* () {
     const store = yield* StateStore
     const sourceId = document.id as string
-    const { mapping, snapshot } = yield* mapFromPapra(state, state.context, sourceId)
+    const { mapping, snapshot } = yield* mapFromPapra(state.context, sourceId)
     const hash = snapshotHash(canonicalJson(snapshot))
     const base: DocumentResult = {
       sourceId,
@@ -271,7 +271,7 @@ export const relinkOnPaperless = (
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
-    const { mapping, snapshot } = yield* mapFromPapra(state, context, sourceId)
+    const { mapping, snapshot } = yield* mapFromPapra(context, sourceId)
     yield* applyToPaperless(context, Number(targetId), mapping.document, { freshUpload: false })
     if (mapping.pendingRelations.length > 0)
       yield* state.options.onEvent({

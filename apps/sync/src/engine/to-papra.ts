@@ -2,6 +2,7 @@ import {
   documentSnapshot,
   type MappedPapraDocument,
   type MappingContext,
+  type PapraPropertyValue,
   paperlessDocumentAsMapped,
   paperlessDocumentToPapra,
 } from "@paperbridge/mapping"
@@ -13,6 +14,7 @@ import {
   PapraCustomPropertyId,
   type PapraDocument,
   PapraDocumentId,
+  type PapraEmbeddedCustomProperty,
   PapraTagId,
 } from "@paperbridge/papra"
 import * as Data from "effect/Data"
@@ -62,10 +64,95 @@ const managedOnPapra = (context: MappingContext) => {
 const dateOnly = (value: string | null | undefined) =>
   value === null || value === undefined ? null : value.slice(0, 10)
 
+/** An embedded value in the shape it is written in: option, document and user ids, dates as dates. */
+const embeddedAsInput = (embedded: PapraEmbeddedCustomProperty): unknown => {
+  switch (embedded.type) {
+    case "select":
+      return embedded.value?.optionId ?? null
+    case "multi_select":
+      return embedded.value?.map((option) => option.optionId).sort() ?? null
+    case "document_relation":
+      return embedded.value?.map((related) => related.documentId).sort() ?? null
+    case "user_relation":
+      return embedded.value?.map((user) => user.userId).sort() ?? null
+    case "date":
+      return dateOnly(embedded.value)
+    default:
+      return embedded.value
+  }
+}
+
+const asComparable = (value: PapraPropertyValue): unknown =>
+  Array.isArray(value)
+    ? [...value].sort()
+    : typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)
+      ? value.slice(0, 10)
+      : value
+
+/** What differs between a Papra document and the mapping of its source: the writes that fix it. */
+export interface PapraDrift {
+  readonly patch: { name?: string; documentDate?: string | null; notes?: string; content?: string }
+  readonly tagsToAdd: ReadonlyArray<string>
+  readonly tagsToRemove: ReadonlyArray<string>
+  readonly propertiesToSet: ReadonlyArray<{ readonly id: string; readonly value: PapraPropertyValue }>
+  readonly propertiesToClear: ReadonlyArray<string>
+}
+
 /**
- * Brings one Papra document's metadata to what the mapping says, touching only what differs and
- * only the tags and properties paperbridge manages (a user's own Papra tags stay).
+ * Pure. Only tags and properties paperbridge manages are removed or cleared (a user's own Papra
+ * tags stay); content is compared only when the source had some.
  */
+export const papraDrift = (
+  current: PapraDocument,
+  mapped: MappedPapraDocument,
+  context: MappingContext,
+): PapraDrift => {
+  const patch: PapraDrift["patch"] = {}
+  if (current.name !== mapped.name) patch.name = mapped.name
+  if (dateOnly(current.documentDate) !== dateOnly(mapped.documentDate))
+    patch.documentDate = mapped.documentDate
+  if ((current.notes ?? "") !== (mapped.notes ?? "")) patch.notes = mapped.notes ?? ""
+  if (mapped.content !== undefined && mapped.content.trim() !== "" && current.content !== mapped.content)
+    patch.content = mapped.content
+  const managed = managedOnPapra(context)
+  const currentTags = new Set<string>(current.tags.map((tag) => tag.id))
+  const wanted = new Set(mapped.tagIds)
+  const byName = new Map(context.papra.properties.map((property) => [property.name, property.id]))
+  const currentValues = new Map(
+    current.customProperties.flatMap((embedded) => {
+      const id = byName.get(embedded.name)
+      return id === undefined ? [] : [[id, { embedded, value: embeddedAsInput(embedded) }] as const]
+    }),
+  )
+  const wantedValues = new Map(mapped.properties.map((entry) => [entry.propertyDefinitionId, entry.value]))
+  return {
+    patch,
+    tagsToAdd: [...wanted].filter((tag) => !currentTags.has(tag)),
+    tagsToRemove: [...currentTags].filter((tag) => !wanted.has(tag) && managed.tags.has(tag)),
+    propertiesToSet: [...wantedValues]
+      .filter(
+        ([id, value]) =>
+          canonicalJson(currentValues.get(id)?.value ?? null) !== canonicalJson(asComparable(value)),
+      )
+      .map(([id, value]) => ({ id, value })),
+    propertiesToClear: [...currentValues]
+      .filter(
+        ([id, current]) =>
+          current.value !== null &&
+          !wantedValues.has(id) &&
+          managed.propertyNames.has(current.embedded.name.toLowerCase()),
+      )
+      .map(([id]) => id),
+  }
+}
+
+export const driftFields = (drift: PapraDrift): ReadonlyArray<string> => [
+  ...Object.keys(drift.patch),
+  ...(drift.tagsToAdd.length + drift.tagsToRemove.length > 0 ? ["tags"] : []),
+  ...(drift.propertiesToSet.length + drift.propertiesToClear.length > 0 ? ["custom properties"] : []),
+]
+
+/** Brings one Papra document's metadata to what the mapping says, writing only what differs. */
 export const applyToPapra = (
   papra: PapraClientShape,
   context: MappingContext,
@@ -80,43 +167,20 @@ export const applyToPapra = (
       options.freshUpload && wantsContent
         ? (yield* papra.documents.waitForContent(targetId, { timeout: "20 seconds" })).document
         : yield* papra.documents.get(targetId)
-
-    const patch: { name?: string; documentDate?: string | null; notes?: string; content?: string } = {}
-    if (current.name !== mapped.name) patch.name = mapped.name
-    if (dateOnly(current.documentDate) !== dateOnly(mapped.documentDate))
-      patch.documentDate = mapped.documentDate
-    if ((current.notes ?? "") !== (mapped.notes ?? "")) patch.notes = mapped.notes ?? ""
-    if (wantsContent && current.content !== mapped.content) patch.content = mapped.content ?? ""
-    if (Object.keys(patch).length > 0) yield* papra.documents.update(targetId, patch)
-
-    const managed = managedOnPapra(context)
-    const currentTags = new Set<string>(current.tags.map((tag) => tag.id))
-    const wanted = new Set(mapped.tagIds)
-    for (const tagId of wanted) {
-      if (currentTags.has(tagId)) continue
+    const drift = papraDrift(current, mapped, context)
+    if (Object.keys(drift.patch).length > 0) yield* papra.documents.update(targetId, drift.patch)
+    for (const tagId of drift.tagsToAdd)
       yield* papra.documents.addTag(targetId, PapraTagId.make(tagId)).pipe(
         Effect.catchIf(
           (error) => error instanceof PapraApiError && error.code === "documents.already_has_tag",
           () => Effect.void,
         ),
       )
-    }
-    for (const tagId of currentTags) {
-      if (!wanted.has(tagId) && managed.tags.has(tagId))
-        yield* papra.documents.removeTag(targetId, PapraTagId.make(tagId))
-    }
-
-    const wantedProperties = new Map(
-      mapped.properties.map((entry) => [entry.propertyDefinitionId, entry.value]),
-    )
-    for (const [propertyId, value] of wantedProperties)
-      yield* papra.customProperties.setValue(targetId, PapraCustomPropertyId.make(propertyId), value)
-    for (const embedded of current.customProperties) {
-      if (embedded.value === null || !managed.propertyNames.has(embedded.name.toLowerCase())) continue
-      const definition = context.papra.properties.find((property) => property.name === embedded.name)
-      if (definition !== undefined && !wantedProperties.has(definition.id))
-        yield* papra.customProperties.clearValue(targetId, PapraCustomPropertyId.make(definition.id))
-    }
+    for (const tagId of drift.tagsToRemove) yield* papra.documents.removeTag(targetId, PapraTagId.make(tagId))
+    for (const { id, value } of drift.propertiesToSet)
+      yield* papra.customProperties.setValue(targetId, PapraCustomPropertyId.make(id), value)
+    for (const id of drift.propertiesToClear)
+      yield* papra.customProperties.clearValue(targetId, PapraCustomPropertyId.make(id))
   })
 
 const conflictingSource = (state: RunState, targetId: string, sourceId: string) =>

@@ -1,0 +1,110 @@
+import {
+  documentSnapshot,
+  lossinessReport,
+  paperlessDocumentAsMapped,
+  papraDocumentToPaperless,
+} from "@paperbridge/mapping"
+import { PaperlessClient } from "@paperbridge/paperless"
+import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type { Pair } from "../state/endpoints.js"
+import { canonicalJson, snapshotHash } from "../state/snapshots.js"
+import { StateStore } from "../state/store.js"
+import { countDefinitions, loadContext, planDefinitions } from "./definitions.js"
+import type { EngineOptions } from "./options.js"
+import type { PlanReport } from "./reports.js"
+import { paperlessSource, papraSource } from "./source-documents.js"
+
+type PlanOptions = Omit<EngineOptions, "onEvent" | "rate">
+
+type Tally = { -readonly [K in keyof PlanReport["documents"]]: number }
+
+const isUnchanged = (pair: Pair, sourceId: string, snapshot: unknown) =>
+  Effect.flatMap(StateStore, (store) => store.snapshots.get(pair, sourceId)).pipe(
+    Effect.map((base) => Option.isSome(base) && base.value.hash === snapshotHash(canonicalJson(snapshot))),
+  )
+
+/**
+ * A dry run: reads both servers and the state store and says what `migrate` would do. It sends
+ * no write to either server. (It reads the state store; a caller without a state file gives it a
+ * throwaway one, so nothing appears in the user's directory either.)
+ */
+export const planMigration = (options: PlanOptions) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const context = yield* loadContext(options.pair, options.direction, options.mapping)
+    const definitions = countDefinitions(yield* planDefinitions(context, options.direction))
+    const lossiness = Either.match(lossinessReport(context, options.direction), {
+      onLeft: (error) => [`mapping config: ${error.message}`],
+      onRight: (report) => report.lines,
+    })
+    const failedBefore = new Set(
+      (yield* store.failures.list(options.pair))
+        .filter((failure) => failure.kind === "document")
+        .map((failure) => failure.sourceId),
+    )
+    const tally: Tally = { total: 0, toCopy: 0, identicalOnTarget: 0, toUpdate: 0, unchanged: 0, retrying: 0 }
+    const count = (sourceId: string, linked: boolean, unchanged: boolean, identical: boolean) =>
+      Effect.sync(() => {
+        tally.total += 1
+        if (failedBefore.has(sourceId)) tally.retrying += 1
+        if (!linked) {
+          tally.toCopy += 1
+          if (identical) tally.identicalOnTarget += 1
+        } else if (unchanged) tally.unchanged += 1
+        else tally.toUpdate += 1
+      })
+
+    if (options.direction === "paperless-to-papra") {
+      const papra = yield* PapraClient
+      const onPapra = new Set<string>()
+      yield* Stream.runForEach(papra.documents.list(), (document) =>
+        Effect.sync(() => onPapra.add(document.originalSha256Hash)),
+      )
+      const source = yield* paperlessSource(options.filters)
+      yield* Stream.runForEach(source.documents, (document) =>
+        Effect.gen(function* () {
+          const sourceId = String(document.id)
+          const link = yield* store.links.findTarget(options.pair, "document", sourceId)
+          const snapshot = documentSnapshot(paperlessDocumentAsMapped(document, context))
+          // 3.0 lists the SHA-256 of every version's original: Papra's dedupe key, without a download.
+          const sha256 = document.versions?.find((version) => version.is_root)?.checksum
+          yield* count(
+            sourceId,
+            Option.isSome(link),
+            Option.isSome(link) && (yield* isUnchanged(options.pair, sourceId, snapshot)),
+            sha256 !== undefined && onPapra.has(sha256),
+          )
+        }),
+      )
+    } else {
+      const papra = yield* PapraClient
+      const paperless = yield* PaperlessClient
+      const server = yield* paperless.server
+      const source = yield* papraSource(options.filters)
+      yield* Stream.runForEach(source.documents, (listed) =>
+        Effect.gen(function* () {
+          const link = yield* store.links.findTarget(options.pair, "document", listed.id)
+          if (Option.isNone(link)) {
+            // Paperless 3.0 keys files by SHA-256 like Papra; 2.20 by MD5, which Papra does not give.
+            const identical =
+              server.generation === "3.0" &&
+              Option.isSome(yield* paperless.documents.findByChecksum(listed.originalSha256Hash))
+            return yield* count(listed.id, false, false, identical)
+          }
+          const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
+          const snapshot = documentSnapshot(papraDocumentToPaperless(document, context).document)
+          yield* count(listed.id, true, yield* isUnchanged(options.pair, listed.id, snapshot), false)
+        }),
+      )
+    }
+    return {
+      direction: options.direction,
+      definitions,
+      documents: tally,
+      lossiness,
+    } satisfies PlanReport
+  })

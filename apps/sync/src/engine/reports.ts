@@ -1,0 +1,44 @@
+import type { Direction } from "./events.js"
+
+/** What `plan` found: what a migration would do, with nothing written anywhere. */
+export interface PlanReport {
+  readonly direction: Direction
+  readonly definitions: {
+    readonly create: number
+    readonly reuse: number
+    readonly skipped: ReadonlyArray<{
+      readonly entity: string
+      readonly name: string
+      readonly reason: string
+    }>
+  }
+  readonly documents: {
+    /** Source documents the filters select. */
+    readonly total: number
+    /** Not linked yet: their files would be copied (or linked to an identical file already there). */
+    readonly toCopy: number
+    /** Of those, the ones whose identical file is already on the target (known without downloading). */
+    readonly identicalOnTarget: number
+    /** Linked, with metadata that changed since the last run. */
+    readonly toUpdate: number
+    readonly unchanged: number
+    /** Failed in an earlier run; retried by the next one. */
+    readonly retrying: number
+  }
+  /** The mapping's lossiness report, one line per finding. */
+  readonly lossiness: ReadonlyArray<string>
+}
+
+export type DriftProblem = "missing-on-target" | "file-differs" | "metadata-differs" | "missing-on-source"
+
+/** What `verify` found comparing both sides of every link. */
+export interface VerifyReport {
+  readonly direction: Direction
+  readonly checked: number
+  readonly drift: ReadonlyArray<{
+    readonly sourceId: string
+    readonly targetId: string
+    readonly problem: DriftProblem
+    readonly detail: string
+  }>
+}

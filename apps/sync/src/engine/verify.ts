@@ -1,0 +1,112 @@
+import { paperlessDocumentToPapra, papraDocumentToPaperless } from "@paperbridge/mapping"
+import { DocumentId, PaperlessApiError, PaperlessClient } from "@paperbridge/paperless"
+import { PapraApiError, PapraClient, PapraDocumentId } from "@paperbridge/papra"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { Link } from "../state/links.js"
+import { StateStore } from "../state/store.js"
+import { loadContext } from "./definitions.js"
+import type { EngineOptions } from "./options.js"
+import type { DriftProblem, VerifyReport } from "./reports.js"
+import { paperlessPatch } from "./to-paperless.js"
+import { driftFields, papraDrift } from "./to-papra.js"
+
+type VerifyOptions = Pick<EngineOptions, "pair" | "direction" | "mapping" | "concurrency">
+
+type Drift = VerifyReport["drift"][number]
+
+const notFound = (error: unknown) =>
+  (error instanceof PapraApiError && error.status === 404) ||
+  (error instanceof PaperlessApiError && error.status === 404)
+
+/** Reads a document, answering None for a 404 (gone from that side) and failing on anything else. */
+const orMissing = <A, E, R>(read: Effect.Effect<A, E, R>) =>
+  read.pipe(
+    Effect.map(Option.some),
+    Effect.catchIf(notFound, () => Effect.succeed(Option.none<A>())),
+  )
+
+/**
+ * Compares both sides of every document link: the target still exists, holds the same bytes
+ * (by the checksum the target computes itself: nothing is downloaded) and carries what the source
+ * maps to today. Writes nothing.
+ */
+export const verify = (options: VerifyOptions) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const context = yield* loadContext(options.pair, options.direction, options.mapping)
+    const links = yield* store.links.list(options.pair, "document")
+    const problem = (link: Link, kind: DriftProblem, detail: string): Drift => ({
+      sourceId: link.sourceId,
+      targetId: link.targetId,
+      problem: kind,
+      detail,
+    })
+
+    const checkToPapra = (link: Link) =>
+      Effect.gen(function* () {
+        const paperless = yield* PaperlessClient
+        const papra = yield* PapraClient
+        const source = yield* orMissing(paperless.documents.get(DocumentId.make(Number(link.sourceId))))
+        if (Option.isNone(source))
+          return [problem(link, "missing-on-source", "the Paperless document is gone or in the trash")]
+        const target = yield* orMissing(papra.documents.get(PapraDocumentId.make(link.targetId)))
+        if (Option.isNone(target)) return [problem(link, "missing-on-target", "the Papra document is gone")]
+        const found: Array<Drift> = []
+        if (target.value.isDeleted)
+          found.push(problem(link, "missing-on-target", "the Papra document is in the trash"))
+        if (link.sha256 !== null && target.value.originalSha256Hash !== link.sha256)
+          found.push(
+            problem(
+              link,
+              "file-differs",
+              `Papra holds SHA-256 ${target.value.originalSha256Hash}, expected ${link.sha256}`,
+            ),
+          )
+        const fields = driftFields(
+          papraDrift(target.value, paperlessDocumentToPapra(source.value, context).document, context),
+        )
+        if (fields.length > 0)
+          found.push(problem(link, "metadata-differs", `differs in ${fields.join(", ")}`))
+        return found
+      })
+
+    const checkToPaperless = (link: Link) =>
+      Effect.gen(function* () {
+        const paperless = yield* PaperlessClient
+        const papra = yield* PapraClient
+        const server = yield* paperless.server
+        const source = yield* orMissing(papra.documents.get(PapraDocumentId.make(link.sourceId)))
+        if (Option.isNone(source) || source.value.isDeleted)
+          return [problem(link, "missing-on-source", "the Papra document is gone or in the trash")]
+        const targetId = DocumentId.make(Number(link.targetId))
+        const target = yield* orMissing(paperless.documents.get(targetId))
+        if (Option.isNone(target))
+          return [problem(link, "missing-on-target", "the Paperless document is gone or in the trash")]
+        const found: Array<Drift> = []
+        const metadata = yield* paperless.documents.metadata(targetId)
+        const expected = server.generation === "2.20" ? link.md5 : link.sha256
+        if (expected !== null && metadata.original_checksum !== expected)
+          found.push(
+            problem(
+              link,
+              "file-differs",
+              `Paperless holds checksum ${metadata.original_checksum}, expected ${expected}`,
+            ),
+          )
+        const mapped = papraDocumentToPaperless(source.value, context).document
+        const fields = Object.keys(paperlessPatch(target.value, mapped, context, { freshUpload: false }))
+        const notes = new Set((target.value.notes ?? []).map((note) => note.note))
+        if (mapped.notes.some((note) => !notes.has(note))) fields.push("notes")
+        if (fields.length > 0)
+          found.push(problem(link, "metadata-differs", `differs in ${fields.join(", ")}`))
+        return found
+      })
+
+    const drift = yield* Effect.forEach(
+      links,
+      (link) => (options.direction === "paperless-to-papra" ? checkToPapra(link) : checkToPaperless(link)),
+      { concurrency: options.concurrency },
+    )
+    return { direction: options.direction, checked: links.length, drift: drift.flat() } satisfies VerifyReport
+  })
