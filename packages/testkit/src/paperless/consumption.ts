@@ -434,7 +434,16 @@ const scheduleConsumption = (
       task.status = "STARTED"
       task.dateStarted = context.store.clock.now()
     },
-    run: () => finish(context.store, task, work()),
+    run: () => {
+      try {
+        finish(context.store, task, work())
+      } catch (cause) {
+        // A simulator bug must not leave the task STARTED forever; it fails visibly instead.
+        finish(context.store, task, {
+          error: `simulator error: ${cause instanceof Error ? cause.message : String(cause)}`,
+        })
+      }
+    },
   })
 }
 
