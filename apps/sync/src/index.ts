@@ -34,7 +34,7 @@ export {
   Side,
   sideOf,
 } from "./state/endpoints.js"
-export { LinkConflictError, StateStoreError } from "./state/errors.js"
+export { LinkConflictError, RunInProgressError, StateStoreError } from "./state/errors.js"
 export { EntityFailure, type NewFailure } from "./state/failures.js"
 export {
   defaultIdempotencyKey,

@@ -137,9 +137,11 @@ export const mappingContext = (input: {
 export const papraPropertyNamed = (
   context: MappingContext,
   name: string,
+  type: PapraPropertyType,
 ): PapraPropertyDefinition | undefined =>
   context.papra.properties.find(
-    (property) => (property.key ?? papraPropertyKey(property.name)) === papraPropertyKey(name),
+    (property) =>
+      property.type === type && (property.key ?? papraPropertyKey(property.name)) === papraPropertyKey(name),
   )
 
 /** Something that could not be carried and was left out of a plan, with the reason. */

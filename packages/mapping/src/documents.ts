@@ -233,16 +233,17 @@ export const paperlessDocumentToPapra = (
     } else if (settings.as === "tag") {
       tagIds.add(target)
     } else {
-      const property = papraPropertyNamed(context, settings.name)
+      const property = papraPropertyNamed(context, settings.name, "select")
       if (property === undefined)
-        losses.push({ field, fidelity: "lost", reason: `Papra has no property "${settings.name}"` })
+        losses.push({ field, fidelity: "lost", reason: `Papra has no select property "${settings.name}"` })
       else properties.set(property.id, target)
     }
   }
 
   const asn = document.archive_serial_number
   if (asn !== null && asn !== undefined) {
-    const property = config.asn.as === "property" ? papraPropertyNamed(context, config.asn.name) : undefined
+    const property =
+      config.asn.as === "property" ? papraPropertyNamed(context, config.asn.name, "number") : undefined
     if (property === undefined)
       losses.push({
         field: "archive_serial_number",
@@ -538,7 +539,7 @@ export const paperlessDocumentAsMapped = (
       context.paperlessTags,
     ),
     archiveSerialNumber:
-      config.asn.as === "property" && papraPropertyNamed(context, config.asn.name) !== undefined
+      config.asn.as === "property" && papraPropertyNamed(context, config.asn.name, "number") !== undefined
         ? (document.archive_serial_number ?? null)
         : null,
     customFields: [...(document.custom_fields ?? [])]

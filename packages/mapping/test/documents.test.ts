@@ -443,3 +443,35 @@ describe("what a document loses", () => {
     )
   })
 })
+
+describe("a Papra property of the wrong type under a reserved name", () => {
+  it("is neither reused nor written to", () => {
+    const papra = {
+      tags: [],
+      properties: [
+        {
+          id: "cpd_text_correspondent",
+          name: "Correspondent",
+          key: "correspondent",
+          type: "text" as const,
+          options: [],
+        },
+      ],
+    }
+    // Linked earlier (say, before someone changed the property's type): the link alone must not be trusted.
+    const migrated = migrateDefinitionsToPapra(paperlessDefinitions, papra)
+    const context = mappingContext({
+      paperless: migrated.paperless,
+      papra: migrated.papra,
+      links: { ...migrated.links, correspondents: [{ paperless: 2, papra: "cpso_sparkasse" }] },
+    })
+    const recorded = Schema.decodeUnknownSync(PaperlessDocument)(paperlessDocumentWithAllFields)
+    const mapped = paperlessDocumentToPapra(recorded, context)
+    expect(mapped.document.properties.map((property) => property.propertyDefinitionId)).not.toContain(
+      "cpd_text_correspondent",
+    )
+    expect(mapped.losses).toContainEqual(
+      expect.objectContaining({ field: "correspondent", fidelity: "lost" }),
+    )
+  })
+})
