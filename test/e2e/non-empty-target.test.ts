@@ -1,0 +1,60 @@
+import { PapraClient } from "@paperbridge/papra"
+import { serverLayers } from "@paperbridge/sync"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { afterEach, describe, expect, it } from "vitest"
+import { runMigration, smallCorpus, startWorld, type World } from "./harness.js"
+
+let world: World | undefined
+afterEach(async () => {
+  await world?.close()
+  world = undefined
+})
+
+const papraState = (w: World) =>
+  Effect.gen(function* () {
+    const papra = yield* PapraClient
+    return {
+      documents: Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.list())),
+      tags: yield* papra.tags.list(),
+      properties: yield* papra.customProperties.list(),
+    }
+  }).pipe(Effect.provide(serverLayers(w.servers)), Effect.runPromise)
+
+describe("migrating into a Papra organization that already holds documents", () => {
+  it("links identical files instead of uploading them and reuses same-named tags and properties", async () => {
+    const corpus = smallCorpus()
+    world = await startWorld({ generation: "3.0", corpus })
+    const already = corpus.documents.slice(0, 5)
+    // The user uploaded some of the same files by hand, under other names, and made some tags.
+    world.papra.seed({
+      tags: [{ name: "finance", color: "#000000" }, { name: "Personal" }],
+      customProperties: [{ name: "Correspondent", type: "select", options: ["ACME Corp"] }],
+      documents: already.map((document, index) => ({
+        name: `hand upload ${index}`,
+        bytes: document.bytes,
+        mimeType: document.mimeType,
+        tags: ["Personal"],
+      })),
+    })
+
+    const summary = await runMigration(world, "paperless-to-papra")
+    expect(summary.failures).toEqual([])
+    expect(summary.documents["linked-existing"]).toBe(already.length)
+
+    const { documents, tags, properties } = await papraState(world)
+    const distinctFiles = new Set(corpus.documents.map((document) => document.bytes.toString("base64"))).size
+    expect(documents).toHaveLength(distinctFiles)
+    // Case-insensitive names: "Finance" from Paperless is the user's "finance", not a second tag.
+    expect(tags.filter((tag) => tag.name.toLowerCase() === "finance")).toHaveLength(1)
+    expect(properties.filter((property) => property.name === "Correspondent")).toHaveLength(1)
+    const correspondent = properties.find((property) => property.name === "Correspondent")
+    expect(correspondent?.options.map((option) => option.name).sort()).toEqual(
+      [...corpus.correspondents].sort(),
+    )
+    // The linked documents now carry the Paperless metadata, and keep the user's own tag.
+    const linked = documents.find((document) => document.name === already[0]?.title)
+    expect(linked?.tags.map((tag) => tag.name)).toContain("Personal")
+  })
+})
