@@ -376,7 +376,10 @@ export const createDocument = (
     withAncestors(store, tag),
   )
   const title = overrides.title ?? input.fileName.replace(/\.[^.]*$/, "")
-  const created = overrides.created ?? dateFromContent(content) ?? todayUtc(now)
+  // Only PDFs got a content date on the captured servers: the text note ("Written 2021-11-05") and
+  // the scanned PNG ("Due date 2024-02-28") were both dated the upload day (`documents.get.text-plain.json`).
+  const contentDate = input.mimeType === "application/pdf" ? dateFromContent(content) : undefined
+  const created = overrides.created ?? contentDate ?? todayUtc(now)
   const archive = archiveFor(store, original, content)
   const correspondent = overrides.correspondent ?? firstMatch("correspondents")
   const correspondentName =

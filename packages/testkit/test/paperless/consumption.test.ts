@@ -206,10 +206,10 @@ describe("post_document and consumption", () => {
     expect(document.archived_file_name).toMatch(/\.pdf$/)
   })
 
-  it("strips path components from the file name and defaults the title to the name", async () => {
+  it("strips path components from the file name, defaults the title to the name, dates a text file today", async () => {
     const simulator = await start("3.0")
     const client = rawClient(simulator)
-    const posted = await client.upload("../evil/Überweisung Grüße.txt", "content without a date\n")
+    const posted = await client.upload("../evil/Überweisung Grüße.txt", "Written 2021-11-05\n")
     await simulator.settle()
     const document = (
       await client.get(`/api/documents/${(await taskOf(client, posted.body)).related_document_ids[0]}/`)
