@@ -1,5 +1,15 @@
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import { CliConsole } from "./cli/console.js"
 import { runCli } from "./cli.js"
 
-runCli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain)
+// runCli answers the exit code itself; a defect (or an interruption) still ends with 1.
+runCli(process.argv).pipe(
+  Effect.provide(Layer.merge(NodeContext.layer, CliConsole.node)),
+  NodeRuntime.runMain({
+    teardown: (exit, onExit) =>
+      onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : 1),
+  }),
+)

@@ -1,13 +1,43 @@
-import { Command } from "@effect/cli"
-import * as Console from "effect/Console"
-
-const demo = Command.make("demo", {}, () =>
-  Console.log("paperbridge demo: the migration engine is not built yet (see the sync engine issue)."),
-).pipe(Command.withDescription("Run plan, migrate and verify against the built-in simulators."))
+import { Command, ValidationError } from "@effect/cli"
+import * as Effect from "effect/Effect"
+import { CliConsole } from "./cli/console.js"
+import { demoCommand } from "./cli/demo.js"
+import { explainFailure } from "./cli/failures.js"
+import { initCommand } from "./cli/init.js"
+import { migrateCommand } from "./cli/migrate.js"
+import { planCommand } from "./cli/plan.js"
+import { statusCommand } from "./cli/status.js"
+import { verifyCommand } from "./cli/verify.js"
+import { ExitCode } from "./config/errors.js"
 
 export const paperbridge = Command.make("paperbridge").pipe(
   Command.withDescription("Move and keep documents in sync between Paperless-ngx and Papra."),
-  Command.withSubcommands([demo]),
+  Command.withSubcommands([
+    initCommand,
+    planCommand,
+    migrateCommand,
+    statusCommand,
+    verifyCommand,
+    demoCommand,
+  ]),
 )
 
-export const runCli = Command.run(paperbridge, { name: "paperbridge", version: "0.1.0" })
+const cliApp = Command.run(paperbridge, { name: "paperbridge", version: "0.1.0" })
+
+/**
+ * Runs the CLI on `argv` (node, script, args…) and answers the process exit code: 0 ok,
+ * 1 partial (some items failed), 2 usage or config error, 3 a server cannot be reached or
+ * refuses the credentials. Messages go to stderr; none quotes a secret.
+ */
+export const runCli = (argv: ReadonlyArray<string>) =>
+  cliApp(argv).pipe(
+    Effect.as<ExitCode>(ExitCode.ok),
+    Effect.catchAll((error) => {
+      // @effect/cli has already printed the usage problem and the help that goes with it.
+      if (ValidationError.isValidationError(error)) return Effect.succeed<ExitCode>(ExitCode.usage)
+      const failure = explainFailure(error)
+      return Effect.flatMap(CliConsole, (console) =>
+        Effect.forEach(failure.lines, (line) => console.err(line), { discard: true }),
+      ).pipe(Effect.as(failure.exitCode))
+    }),
+  )

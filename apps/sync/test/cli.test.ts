@@ -1,18 +1,53 @@
-import { NodeContext } from "@effect/platform-node"
-import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import { runCli } from "../src/index.js"
+import * as Path from "node:path"
+import { describe, expect, it } from "vitest"
+import { runPaperbridge } from "./cli/run.js"
 
-describe("paperbridge CLI", () => {
-  it.effect("knows the demo command", () =>
-    Effect.gen(function* () {
-      const logged: Array<unknown> = []
-      const original = console.log
-      console.log = (...args: Array<unknown>) => void logged.push(args.join(" "))
-      yield* runCli(["node", "paperbridge", "demo"]).pipe(
-        Effect.ensuring(Effect.sync(() => (console.log = original))),
-      )
-      expect(logged.join("\n")).toContain("paperbridge demo")
-    }).pipe(Effect.provide(NodeContext.layer)),
-  )
+describe("paperbridge CLI: usage", () => {
+  it("answers 2 for an unknown command or a bad flag value", async () => {
+    expect((await runPaperbridge(["frobnicate"])).exitCode).toBe(2)
+    expect((await runPaperbridge(["plan", "--to", "nowhere"])).exitCode).toBe(2)
+  })
+
+  it("answers 2 and points at init when there is no configuration", async () => {
+    const run = await runPaperbridge(["plan", "--config", Path.join("/nonexistent", "paperbridge.json")])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr.join("\n")).toContain("run `paperbridge init` to create it")
+  })
+
+  it("answers 2 naming the flag when a flag's value does not fit the config", async () => {
+    const run = await runPaperbridge(
+      ["plan", "--paperless-url", "http://127.0.0.1:9", "--papra-url", "not a url", "--papra-org", "org_x"],
+      { env: { PAPERLESS_TOKEN: "t", PAPRA_API_KEY: "k" } },
+    )
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr.join("\n")).toContain("--papra-url: expected a URL like https://papra.example.org")
+  })
+
+  it("answers 2 naming the missing secret", async () => {
+    const run = await runPaperbridge([
+      "status",
+      "--paperless-url",
+      "http://127.0.0.1:9",
+      "--papra-url",
+      "http://127.0.0.1:9",
+      "--papra-org",
+      "org_abcdefghijklmnopqrstuvwx",
+      "--state",
+      "/nonexistent/state.db",
+    ])
+    // status needs no secret and no state file: it says there is nothing yet.
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout.join("\n")).toContain("nothing has been migrated")
+    const plan = await runPaperbridge([
+      "plan",
+      "--paperless-url",
+      "http://127.0.0.1:9",
+      "--papra-url",
+      "http://127.0.0.1:9",
+      "--papra-org",
+      "org_abcdefghijklmnopqrstuvwx",
+    ])
+    expect(plan.exitCode).toBe(2)
+    expect(plan.stderr.join("\n")).toContain("PAPRA_API_KEY is not set")
+  })
 })

@@ -1,4 +1,10 @@
+import * as DateTime from "effect/DateTime"
 import type { DocumentOutcome, RunSummary, SyncEvent } from "../engine/events.js"
+import type { DriftProblem, PlanReport, VerifyReport } from "../engine/reports.js"
+import type { EntityKind, Pair } from "../state/endpoints.js"
+import type { EntityFailure } from "../state/failures.js"
+import type { JournalEntry } from "../state/journal.js"
+import type { Run } from "../state/runs.js"
 
 /**
  * Renders engine events for a person or a program: a redrawn progress line on a terminal, one
@@ -89,5 +95,94 @@ export const summaryText = (summary: RunSummary, reportPath?: string) => {
       lines.push(`  - ${failure.sourceId} "${failure.title}": ${failure.reason}`)
   }
   if (reportPath) lines.push(`Report: ${reportPath}`)
+  return lines.join("\n")
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`
+
+/** What `plan` found, for a person. */
+export const planText = (report: PlanReport) => {
+  const { definitions, documents } = report
+  const lines = [
+    `Plan for ${report.direction} (dry run: nothing was written to either server or the state file).`,
+    `Definitions (tags, fields, properties, options): ${definitions.create} to create, ${definitions.reuse} to reuse, ${definitions.skipped.length} skipped.`,
+    ...definitions.skipped.map((skip) => `  - ${skip.entity} "${skip.name}": ${skip.reason}`),
+    `Documents: ${plural(documents.total, "document")} selected.`,
+    `  ${documents.toCopy} to copy (${documents.identicalOnTarget} of them already on the target: linked, not uploaded again)`,
+    `  ${documents.toUpdate} linked with changed metadata to update`,
+    `  ${documents.unchanged} linked and unchanged`,
+    ...(documents.retrying > 0 ? [`  ${documents.retrying} failed before and will be retried`] : []),
+  ]
+  if (report.lossiness.length > 0)
+    lines.push("What will not carry over exactly:", ...report.lossiness.map((line) => `  - ${line}`))
+  return lines.join("\n")
+}
+
+const driftWords: Record<DriftProblem, string> = {
+  "missing-on-target": "missing on the target",
+  "file-differs": "file differs",
+  "metadata-differs": "metadata differs",
+  "missing-on-source": "missing on the source",
+}
+
+/** What `verify` found, for a person. */
+export const verifyText = (report: VerifyReport) => {
+  if (report.drift.length === 0)
+    return `Verified ${plural(report.checked, "linked document")} (${report.direction}): both sides agree.`
+  return [
+    `Verified ${plural(report.checked, "linked document")} (${report.direction}): ${plural(report.drift.length, "difference")}.`,
+    ...report.drift.map(
+      (drift) => `  - ${drift.sourceId} → ${drift.targetId}: ${driftWords[drift.problem]}: ${drift.detail}`,
+    ),
+  ].join("\n")
+}
+
+export interface StatusView {
+  readonly statePath: string
+  readonly pair: Pair
+  readonly links: Partial<Record<EntityKind, number>>
+  readonly pending: ReadonlyArray<JournalEntry>
+  readonly failures: ReadonlyArray<EntityFailure>
+  readonly runs: ReadonlyArray<Run>
+}
+
+const kindWords: Record<EntityKind, string> = {
+  document: "documents",
+  tag: "tags",
+  custom_field: "custom fields",
+  correspondent: "correspondents",
+  document_type: "document types",
+  storage_path: "storage paths",
+  select_option: "select options",
+}
+
+/** What `status` shows: links per kind, half-done journal entries, failures and the latest runs. */
+export const statusText = (view: StatusView) => {
+  const linked = (Object.keys(kindWords) as Array<EntityKind>)
+    .filter((kind) => (view.links[kind] ?? 0) > 0)
+    .map((kind) => `${view.links[kind]} ${kindWords[kind]}`)
+  const lines = [
+    `State: ${view.statePath}`,
+    `Pair: ${view.pair.source} → ${view.pair.target}`,
+    `Linked: ${linked.length === 0 ? "nothing yet" : linked.join(", ")}`,
+    `Pending (half-done, reconciled by the next run): ${view.pending.length}`,
+    ...view.pending.map(
+      (entry) =>
+        `  - ${entry.operation} ${entry.kind} ${entry.sourceId} (since ${DateTime.formatIso(entry.createdAt)})`,
+    ),
+    `Failed (retried by the next run): ${view.failures.length}`,
+    ...view.failures.map(
+      (failure) =>
+        `  - ${failure.kind} ${failure.sourceId}: ${failure.reason} (${plural(failure.attempts, "attempt")})`,
+    ),
+    view.runs.length === 0 ? "Runs: none yet" : "Last runs:",
+    ...view.runs.map((run) => {
+      const counts = Object.entries(run.counts)
+        .filter(([, count]) => count > 0)
+        .map(([name, count]) => `${name} ${name === "bytes" ? formatBytes(count) : count}`)
+        .join(", ")
+      return `  - ${run.id} ${run.command} ${run.outcome}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
+    }),
+  ]
   return lines.join("\n")
 }

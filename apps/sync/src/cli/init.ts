@@ -1,0 +1,209 @@
+import * as Path from "node:path"
+import { Command, Options, Prompt } from "@effect/cli"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { PaperlessAuth } from "@paperbridge/paperless"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { CONFIG_FILE_NAME, type Direction, type PaperlessAuthMethod } from "../config/config.js"
+import { ConfigError, ExitCode } from "../config/errors.js"
+import { type InitAnswers, renderInit } from "../config/init.js"
+import { CliConsole } from "./console.js"
+import { CliFailure } from "./failures.js"
+import { checkServers, requiredPapraPermissions } from "./preflight.js"
+
+const initOptions = {
+  config: Options.text("config").pipe(
+    Options.withDescription("Where to write the configuration (default: ./paperbridge.json)"),
+    Options.withDefault(CONFIG_FILE_NAME),
+  ),
+  paperlessUrl: Options.text("paperless-url").pipe(Options.optional),
+  paperlessAuth: Options.choice("paperless-auth", ["token", "password"]).pipe(Options.optional),
+  papraUrl: Options.text("papra-url").pipe(Options.optional),
+  papraOrg: Options.text("papra-org").pipe(
+    Options.withDescription("Papra organization id; without it, the key's only organization or a choice"),
+    Options.optional,
+  ),
+  to: Options.choice("to", ["papra", "paperless"]).pipe(Options.withDefault("papra" as const)),
+  state: Options.text("state").pipe(Options.optional),
+  secretsFile: Options.text("secrets-file").pipe(
+    Options.withDescription("Write the secrets to this separate file (readable by you alone)"),
+    Options.optional,
+  ),
+  writeSecrets: Options.boolean("write-secrets").pipe(
+    Options.withDescription("Write the secrets into paperbridge.json itself"),
+  ),
+  force: Options.boolean("force").pipe(Options.withDescription("Replace an existing configuration")),
+}
+
+type InitFlags = {
+  readonly [K in keyof typeof initOptions]: (typeof initOptions)[K] extends Options.Options<infer A>
+    ? A
+    : never
+}
+
+const environment = (name: string) =>
+  Config.option(Config.redacted(name)).pipe(
+    Effect.map(Option.filter((value) => Redacted.value(value).trim() !== "")),
+    Effect.orElseSucceed(() => Option.none<Redacted.Redacted<string>>()),
+  )
+
+/** A value from its flag, else asked for on a terminal, else a usage error naming the flag. */
+const answer = <A>(given: Option.Option<A>, flag: string, ask: Prompt.Prompt<A>) =>
+  Effect.gen(function* () {
+    if (Option.isSome(given)) return given.value
+    const console = yield* CliConsole
+    if (console.stdinIsTTY) return yield* ask
+    return yield* new ConfigError({
+      source: "paperbridge init",
+      problems: [`${flag} is required (or run init in a terminal to be asked)`],
+    })
+  })
+
+const secretAnswer = (name: string, message: string) =>
+  Effect.flatMap(environment(name), (fromEnvironment) =>
+    answer(fromEnvironment, name, Prompt.password({ message })),
+  )
+
+const paperlessCredentials = (method: PaperlessAuthMethod) =>
+  Effect.gen(function* () {
+    if (method === "token") {
+      const token = yield* secretAnswer("PAPERLESS_TOKEN", "Paperless-ngx API token")
+      return { auth: PaperlessAuth.token(token), secrets: { PAPERLESS_TOKEN: token } }
+    }
+    const username = yield* answer(
+      Option.map(yield* environment("PAPERLESS_USERNAME"), Redacted.value),
+      "PAPERLESS_USERNAME",
+      Prompt.text({ message: "Paperless-ngx user name" }),
+    )
+    const password = yield* secretAnswer("PAPERLESS_PASSWORD", "Paperless-ngx password")
+    return {
+      auth: PaperlessAuth.credentials(username, password),
+      secrets: { PAPERLESS_USERNAME: username, PAPERLESS_PASSWORD: password },
+    }
+  })
+
+const pickOrganization = (
+  given: Option.Option<string>,
+  organizations: ReadonlyArray<{ readonly id: string; readonly name: string }>,
+) =>
+  Effect.gen(function* () {
+    const listed = organizations.map((organization) => `${organization.id} (${organization.name})`).join(", ")
+    if (Option.isSome(given)) {
+      if (organizations.some((organization) => organization.id === given.value)) return given.value
+      return yield* new CliFailure({
+        exitCode: ExitCode.unreachable,
+        lines: [
+          `Papra: the API key cannot see organization ${given.value}. It can see: ${listed || "none"}.`,
+        ],
+      })
+    }
+    const [only, ...others] = organizations
+    if (only === undefined)
+      return yield* new CliFailure({
+        exitCode: ExitCode.unreachable,
+        lines: ["Papra: the API key's user belongs to no organization; create one in Papra first."],
+      })
+    if (others.length === 0) return only.id
+    return yield* answer(
+      Option.none(),
+      `--papra-org (one of ${listed})`,
+      Prompt.select({
+        message: "Papra organization",
+        choices: organizations.map((organization) => ({
+          title: `${organization.name} (${organization.id})`,
+          value: organization.id,
+        })),
+      }),
+    )
+  })
+
+const directionOf = (to: "papra" | "paperless"): Direction =>
+  to === "papra" ? "paperless-to-papra" : "papra-to-paperless"
+
+/**
+ * Asks for (or takes from flags) both servers, checks that both answer to the credentials,
+ * lists Papra's organizations to pick from and writes paperbridge.json with its JSON Schema.
+ * Secrets are never written unless asked for: `--secrets-file` (a separate file) or `--write-secrets`.
+ */
+export const initCommand = Command.make("init", initOptions, (flags: InitFlags) =>
+  Effect.gen(function* () {
+    const console = yield* CliConsole
+    const fs = yield* FileSystem.FileSystem
+    const configPath = Path.resolve(flags.config)
+    if (!flags.force && (yield* fs.exists(configPath).pipe(Effect.orElseSucceed(() => false))))
+      return yield* new ConfigError({
+        source: flags.config,
+        problems: ["already exists; pass --force to replace it"],
+      })
+    const paperlessUrl = yield* answer(
+      flags.paperlessUrl,
+      "--paperless-url",
+      Prompt.text({ message: "Paperless-ngx URL", default: "http://localhost:8000" }),
+    )
+    const method: PaperlessAuthMethod = Option.getOrElse(flags.paperlessAuth, () => "token" as const)
+    const paperless = yield* paperlessCredentials(method)
+    const papraUrl = yield* answer(
+      flags.papraUrl,
+      "--papra-url",
+      Prompt.text({ message: "Papra URL", default: "http://localhost:1221" }),
+    )
+    const apiKey = yield* secretAnswer("PAPRA_API_KEY", "Papra API key (ppapi_…)")
+    const direction = directionOf(flags.to)
+
+    const servers = yield* checkServers({
+      paperless: { url: paperlessUrl, auth: paperless.auth },
+      papra: { url: papraUrl, apiKey },
+    })
+    yield* console.out(
+      `Paperless-ngx ${servers.paperless.serverVersion ?? "(version not given)"} (API ${servers.paperless.apiVersion}) at ${paperlessUrl}: credentials accepted.`,
+    )
+    yield* console.out(`Papra at ${papraUrl}: API key "${servers.papraKey.name}" accepted.`)
+    const missing = requiredPapraPermissions(direction, "write").filter(
+      (permission) => !servers.papraKey.permissions.includes(permission),
+    )
+    if (missing.length > 0)
+      return yield* new CliFailure({
+        exitCode: ExitCode.unreachable,
+        lines: [`PAPRA_API_KEY lacks ${missing.join(", ")}: create a key with these permissions in Papra.`],
+      })
+    const organizationId = yield* pickOrganization(flags.papraOrg, servers.organizations)
+
+    const placement = flags.writeSecrets
+      ? "config"
+      : Option.isSome(flags.secretsFile)
+        ? "file"
+        : "environment"
+    const answers: InitAnswers = {
+      paperless: { url: paperlessUrl, auth: method },
+      papra: { url: papraUrl, organizationId },
+      direction,
+      statePath: Option.getOrUndefined(flags.state),
+      secrets: { ...paperless.secrets, PAPRA_API_KEY: apiKey },
+      secretsPlacement: placement,
+      secretsFile: Option.getOrUndefined(flags.secretsFile),
+    }
+    const files = yield* renderInit(answers)
+    const directory = Path.dirname(configPath)
+    yield* fs.makeDirectory(directory, { recursive: true })
+    yield* fs.writeFileString(configPath, files.config.text)
+    yield* fs.writeFileString(Path.join(directory, files.schema.name), files.schema.text)
+    if (files.secrets !== undefined)
+      yield* fs.writeFileString(Path.resolve(directory, files.secrets.name), files.secrets.text, {
+        mode: 0o600,
+      })
+    yield* console.out(`Wrote ${configPath} and ${files.schema.name} (organization ${organizationId}).`)
+    if (placement === "environment")
+      yield* console.out(
+        `No secret was written: set ${method === "token" ? "PAPERLESS_TOKEN" : "PAPERLESS_USERNAME, PAPERLESS_PASSWORD"} and PAPRA_API_KEY in the environment before running paperbridge (or re-run init with --secrets-file).`,
+      )
+    else if (files.secrets !== undefined)
+      yield* console.out(`Secrets are in ${files.secrets.name} (mode 600).`)
+    yield* console.out("Next: `paperbridge plan` to see what a migration would do.")
+  }),
+).pipe(
+  Command.withDescription(
+    "Write paperbridge.json after checking both servers and choosing a Papra organization.",
+  ),
+)

@@ -1,0 +1,169 @@
+import * as Path from "node:path"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { decodeMappingConfig, type MappingConfig } from "@paperbridge/mapping"
+import { PaperlessAuth } from "@paperbridge/paperless"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { CONFIG_FILE_NAME, type PaperbridgeConfig } from "../config/config.js"
+import { ConfigError } from "../config/errors.js"
+import { type LoadedConfig, loadConfig, statePathOf } from "../config/load.js"
+import { applyOverrides } from "../config/overrides.js"
+import { resolveSecrets } from "../config/secrets.js"
+import type { Direction } from "../engine/events.js"
+import type { DocumentFilters, EngineOptions } from "../engine/options.js"
+import { pairOf, type Servers, serverLayers } from "../engine/servers.js"
+import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
+import { StateStore } from "../state/store.js"
+import { overridesOf, type SharedFlags } from "./flags.js"
+import { type PapraUse, preflight } from "./preflight.js"
+
+/** Everything a command needs to run the engine, from paperbridge.json laid under the flags. */
+export interface RunSettings {
+  readonly loaded: LoadedConfig
+  readonly direction: Direction
+  readonly statePath: string
+  /** `.paperbridge/reports` beside the state file. */
+  readonly reportDirectory: string
+  readonly engine: Omit<EngineOptions, "onEvent">
+}
+
+const hasServerFlags = (flags: SharedFlags) =>
+  Option.isSome(flags.paperlessUrl) || Option.isSome(flags.papraUrl) || Option.isSome(flags.papraOrg)
+
+const absolute = (path: Option.Option<string>) => Option.map(path, (value) => Path.resolve(value))
+
+/**
+ * The config file named by --config, or ./paperbridge.json when it exists; without either, the
+ * flags alone when they name the servers (so scripts need no file).
+ */
+const baseConfig = (flags: SharedFlags) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    if (Option.isSome(flags.config)) return Option.some(yield* loadConfig(flags.config.value))
+    const exists = yield* fs.exists(CONFIG_FILE_NAME).pipe(Effect.orElseSucceed(() => false))
+    if (exists || !hasServerFlags(flags)) return Option.some(yield* loadConfig())
+    return Option.none<LoadedConfig>()
+  })
+
+/** The config with the flags laid over it. Relative paths given as flags are relative to the working directory. */
+export const loadSettingsConfig = (flags: SharedFlags) =>
+  Effect.gen(function* () {
+    const base = yield* baseConfig(flags)
+    const overrides = overridesOf({
+      ...flags,
+      state: absolute(flags.state),
+      secretsFile: absolute(flags.secretsFile),
+    })
+    const config = yield* applyOverrides(
+      Option.getOrUndefined(Option.map(base, (loaded) => loaded.config)),
+      overrides,
+    )
+    return Option.match(base, {
+      onNone: (): LoadedConfig => ({ file: "command line", directory: process.cwd(), config }),
+      onSome: (loaded): LoadedConfig => ({ ...loaded, config }),
+    })
+  })
+
+const mappingOf = (loaded: LoadedConfig): Either.Either<MappingConfig, ConfigError> =>
+  Either.mapLeft(
+    decodeMappingConfig(loaded.config.mapping),
+    (error) =>
+      new ConfigError({
+        source: loaded.file,
+        problems: [`mapping${error.message.startsWith("[") ? "" : "."}${error.message}`],
+      }),
+  )
+
+const filtersOf = (loaded: LoadedConfig): Either.Either<DocumentFilters, ConfigError> => {
+  const { query, tags, since, limit } = loaded.config.filters
+  // The engine filters by one tag; several would silently mean "the first", so they are refused.
+  if (tags !== undefined && tags.length > 1)
+    return Either.left(
+      new ConfigError({ source: loaded.file, problems: ["filters.tags: only one tag can be given for now"] }),
+    )
+  return Either.right({ query, tag: tags?.[0], since, limit })
+}
+
+/** Which pair of endpoints (in which direction) the state store keys this config's rows by; needs no secret. */
+export const pairOfConfig = (config: PaperbridgeConfig): Pair => {
+  const paperless = paperlessEndpoint(config.paperless.url)
+  const papra = papraEndpoint(config.papra.url, config.papra.organizationId)
+  return config.direction === "paperless-to-papra"
+    ? { source: paperless, target: papra }
+    : { source: papra, target: paperless }
+}
+
+/** The two servers with their credentials, from the environment or the secrets file. */
+export const serversOf = (loaded: LoadedConfig) =>
+  Effect.map(
+    resolveSecrets(loaded),
+    (secrets): Servers => ({
+      paperless: {
+        url: loaded.config.paperless.url,
+        auth:
+          secrets.paperless._tag === "Token"
+            ? PaperlessAuth.token(secrets.paperless.token)
+            : PaperlessAuth.credentials(secrets.paperless.username, secrets.paperless.password),
+      },
+      papra: {
+        url: loaded.config.papra.url,
+        apiKey: secrets.papraApiKey,
+        organizationId: loaded.config.papra.organizationId,
+      },
+    }),
+  )
+
+export const settingsOf = (loaded: LoadedConfig, servers: Servers) =>
+  Effect.gen(function* () {
+    const config = loaded.config
+    const statePath = statePathOf(loaded)
+    return {
+      loaded,
+      direction: config.direction,
+      statePath,
+      reportDirectory: Path.join(Path.dirname(statePath), "reports"),
+      engine: {
+        pair: pairOf(servers, config.direction),
+        direction: config.direction,
+        file: config.file,
+        concurrency: config.concurrency,
+        rate: config.rate,
+        filters: yield* filtersOf(loaded),
+        mapping: yield* mappingOf(loaded),
+      },
+    } satisfies RunSettings
+  })
+
+/** Both clients and the state store; `concurrency` also bounds each client's requests in flight. */
+export const runLayers = (servers: Servers, settings: RunSettings, statePath: string = settings.statePath) =>
+  Layer.mergeAll(
+    serverLayers(servers, { concurrency: Math.max(8, settings.engine.concurrency * 2) }),
+    StateStore.layer({ path: statePath }),
+  )
+
+/**
+ * Config, secrets and a check of both servers: what plan, migrate and verify do before the engine.
+ * `use` says whether the run will write to Papra (decides the permissions its key needs).
+ */
+export const prepareRun = (flags: SharedFlags, use: PapraUse) =>
+  Effect.gen(function* () {
+    const loaded = yield* loadSettingsConfig(flags)
+    const servers = yield* serversOf(loaded)
+    const settings = yield* settingsOf(loaded, servers)
+    yield* preflight(servers, settings.direction, use)
+    return { servers, settings }
+  })
+
+/**
+ * The state file to read when the command must not create one: the real one when it exists,
+ * otherwise a throwaway empty one in a temporary directory removed with the scope.
+ */
+export const readOnlyStatePath = (statePath: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    if (yield* fs.exists(statePath).pipe(Effect.orElseSucceed(() => false))) return statePath
+    const directory = yield* fs.makeTempDirectoryScoped({ prefix: "paperbridge-plan-" })
+    return Path.join(directory, "state.db")
+  })

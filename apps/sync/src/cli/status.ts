@@ -1,0 +1,45 @@
+import { Command } from "@effect/cli"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import { statePathOf } from "../config/load.js"
+import { StateStore } from "../state/store.js"
+import { CliConsole } from "./console.js"
+import { outputOptions, sharedOptions } from "./flags.js"
+import { statusText } from "./output.js"
+import { loadSettingsConfig, pairOfConfig } from "./settings.js"
+
+const LAST_RUNS = 5
+
+/** Reads the state file only: no server is contacted, no secret is needed, and a missing file is not created. */
+export const statusCommand = Command.make("status", { ...sharedOptions, json: outputOptions.json }, (flags) =>
+  Effect.gen(function* () {
+    const console = yield* CliConsole
+    const fs = yield* FileSystem.FileSystem
+    const loaded = yield* loadSettingsConfig(flags)
+    const statePath = statePathOf(loaded)
+    if (!(yield* fs.exists(statePath).pipe(Effect.orElseSucceed(() => false)))) {
+      return yield* console.out(
+        flags.json
+          ? JSON.stringify({ statePath, exists: false })
+          : `No state file at ${statePath}: nothing has been migrated with this configuration yet.`,
+      )
+    }
+    const pair = pairOfConfig(loaded.config)
+    const view = yield* Effect.gen(function* () {
+      const store = yield* StateStore
+      return {
+        statePath,
+        pair,
+        links: yield* store.links.count(pair),
+        pending: yield* store.journal.halfDone(pair),
+        failures: yield* store.failures.list(pair),
+        runs: yield* store.runs.list({ pair, limit: LAST_RUNS }),
+      }
+    }).pipe(Effect.provide(StateStore.layer({ path: statePath })))
+    yield* console.out(flags.json ? JSON.stringify(view) : statusText(view))
+  }),
+).pipe(
+  Command.withDescription(
+    "What is linked, pending and failed, and the last runs (from the state file only).",
+  ),
+)

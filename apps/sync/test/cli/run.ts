@@ -1,0 +1,101 @@
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { NodeContext } from "@effect/platform-node"
+import {
+  type PaperlessSimulator,
+  type PapraSimulator,
+  startPaperlessSimulator,
+  startPapraSimulator,
+} from "@paperbridge/testkit"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { CliConsole } from "../../src/cli/console.js"
+import { runCli } from "../../src/cli.js"
+import { makeDemoCorpus, seedPaperless } from "../../src/demo/index.js"
+
+export interface CliRun {
+  readonly exitCode: number
+  readonly stdout: ReadonlyArray<string>
+  readonly stderr: ReadonlyArray<string>
+  readonly frames: ReadonlyArray<string>
+  /** Everything the user would have seen. */
+  readonly all: string
+}
+
+/** Runs `paperbridge <args>` in-process with its own environment, as a terminal or not. */
+export const runPaperbridge = async (
+  args: ReadonlyArray<string>,
+  options: { readonly env?: Readonly<Record<string, string>>; readonly tty?: boolean } = {},
+): Promise<CliRun> => {
+  const { captured, layer } = CliConsole.capture({ tty: options.tty ?? false })
+  const exitCode = await runCli(["node", "paperbridge", ...args]).pipe(
+    Effect.provide(Layer.merge(NodeContext.layer, layer)),
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? {})))),
+    Effect.runPromise,
+  )
+  return {
+    exitCode,
+    ...captured,
+    all: [...captured.stdout, ...captured.stderr, ...captured.frames].join("\n"),
+  }
+}
+
+/** Two simulators (Paperless seeded with a small demo corpus), a temp directory, and the flags/env to reach them. */
+export interface CliWorld {
+  readonly paperless: PaperlessSimulator
+  readonly papra: PapraSimulator
+  readonly directory: string
+  readonly statePath: string
+  readonly env: Record<string, string>
+  readonly serverFlags: ReadonlyArray<string>
+  readonly writes: () => { paperless: number; papra: number }
+  close(): Promise<void>
+}
+
+const isWrite = (request: { readonly method: string }) => !["GET", "HEAD", "OPTIONS"].includes(request.method)
+
+export const startCliWorld = async (
+  options: { readonly documents?: number; readonly papraMaxUploadSize?: number } = {},
+): Promise<CliWorld> => {
+  const paperless = await startPaperlessSimulator({ generation: "3.0", consumeMs: 1 })
+  const papra = await startPapraSimulator({
+    extractionDelayMs: 1,
+    ...(options.papraMaxUploadSize === undefined ? {} : { maxUploadSize: options.papraMaxUploadSize }),
+  })
+  seedPaperless(paperless, makeDemoCorpus({ documents: options.documents ?? 6, oversized: false }))
+  const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-cli-"))
+  const statePath = Path.join(directory, "state", "state.db")
+  return {
+    paperless,
+    papra,
+    directory,
+    statePath,
+    env: { PAPERLESS_TOKEN: paperless.token, PAPRA_API_KEY: papra.apiKey },
+    serverFlags: [
+      "--paperless-url",
+      paperless.url,
+      "--papra-url",
+      papra.url,
+      "--papra-org",
+      papra.organizationId,
+      "--state",
+      statePath,
+    ],
+    writes: () => ({
+      paperless: paperless.requests.filter(isWrite).length,
+      papra: papra.requests.filter(isWrite).length,
+    }),
+    close: async () => {
+      await Promise.all([paperless.close(), papra.close()])
+      await Fs.rm(directory, { recursive: true, force: true })
+    },
+  }
+}
+
+export const exists = (path: string) =>
+  Fs.access(path).then(
+    () => true,
+    () => false,
+  )
