@@ -48,19 +48,20 @@ export interface RequestSpec {
   readonly idempotent?: boolean
 }
 
+/** A value that does not fit its request schema, named by endpoint and field. */
+export const invalidRequest = (endpoint: string, error: ParseResult.ParseError) => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  return new PaperlessInvalidRequest({
+    endpoint,
+    field: issue?.path.join(".") ?? "",
+    reason: issue?.message ?? error.message,
+  })
+}
+
 /** Every request body goes through its Schema before it is sent. */
 export const jsonBody = <A, I>(schema: Schema.Schema<A, I>, value: A, endpoint: string): RequestBody => ({
   _tag: "Json",
-  encode: Schema.encode(schema)(value).pipe(
-    Effect.mapError((error) => {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      return new PaperlessInvalidRequest({
-        endpoint,
-        field: issue?.path.join(".") ?? "",
-        reason: issue?.message ?? error.message,
-      })
-    }),
-  ),
+  encode: Schema.encode(schema)(value).pipe(Effect.mapError((error) => invalidRequest(endpoint, error))),
 })
 
 export interface RetryPolicy {

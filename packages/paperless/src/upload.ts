@@ -1,6 +1,5 @@
 import * as Fs from "node:fs"
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { CorrespondentId } from "./correspondents.js"
 import { CustomFieldValue } from "./custom-fields.js"
@@ -9,7 +8,7 @@ import { type PaperlessError, PaperlessInvalidRequest } from "./errors.js"
 import { UserId } from "./permissions.js"
 import { StoragePathId } from "./storage-paths.js"
 import { TagId } from "./tags.js"
-import type { Transport } from "./transport.js"
+import { invalidRequest, type Transport } from "./transport.js"
 
 /** The celery task id `post_document` answers with (a bare JSON string). */
 export const TaskUuid = Schema.String.pipe(Schema.brand("PaperlessTaskUuid"))
@@ -91,14 +90,7 @@ export const makeUpload = (transport: Transport): Upload => {
   const post = (file: UploadFile, metadata: UploadMetadata = {}) =>
     Effect.gen(function* () {
       const encoded = yield* Schema.encode(UploadMetadata)(metadata).pipe(
-        Effect.mapError((error) => {
-          const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-          return new PaperlessInvalidRequest({
-            endpoint: ENDPOINT,
-            field: issue?.path.join(".") ?? "",
-            reason: issue?.message ?? error.message,
-          })
-        }),
+        Effect.mapError((error) => invalidRequest(ENDPOINT, error)),
       )
       // Not retried: a repeated POST would queue the file twice.
       return yield* transport.json(

@@ -19,24 +19,19 @@ import {
   PaperlessClient,
   type TagId,
 } from "../src/index.js"
-import { type Fixture, fixturesPresent, loadFixture, replayLayer, type SeenRequest } from "./fixtures.js"
-
-const probe = () =>
-  new Response(JSON.stringify({ count: 0, next: null, previous: null, results: [] }), {
-    headers: { "content-type": "application/json", "x-api-version": "10", "x-version": "3.0.5" },
-  })
+import {
+  type Fixture,
+  fixturesPresent,
+  isProbe,
+  loadFixture,
+  probeAnswer,
+  replayLayer,
+  type SeenRequest,
+} from "./fixtures.js"
 
 const client = (route: (request: SeenRequest) => Fixture | Response, seen: Array<SeenRequest> = []) =>
   layer({ baseUrl: "http://paperless.test", auth: PaperlessAuth.token("t") }).pipe(
-    Layer.provide(
-      replayLayer(
-        (request) =>
-          request.url.pathname === "/api/documents/" && request.url.searchParams.get("fields") === "id"
-            ? probe()
-            : route(request),
-        seen,
-      ),
-    ),
+    Layer.provide(replayLayer((request) => (isProbe(request) ? probeAnswer("3.0") : route(request)), seen)),
   )
 
 const tag = (id: number) => id as TagId
@@ -182,7 +177,7 @@ describe("upload", () => {
       const error = yield* Effect.flip(
         Effect.flatMap(PaperlessClient, (paperless) =>
           paperless.upload.post({ file: new Blob(["x"]), filename: "x.txt" }, { archive_serial_number: -1 }),
-        ).pipe(Effect.provide(client(() => probe(), seen))),
+        ).pipe(Effect.provide(client(() => probeAnswer("3.0"), seen))),
       )
       expect(error).toMatchObject({ _tag: "PaperlessInvalidRequest", field: "archive_serial_number" })
       expect(seen.filter((request) => request.method === "POST")).toHaveLength(0)

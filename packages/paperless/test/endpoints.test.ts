@@ -17,7 +17,14 @@ import {
   type TaskUuid,
   type UserId,
 } from "../src/index.js"
-import { fixturesPresent, loadFixture, replayLayer, type SeenRequest } from "./fixtures.js"
+import {
+  fixturesPresent,
+  isProbe,
+  loadFixture,
+  probeAnswer,
+  replayLayer,
+  type SeenRequest,
+} from "./fixtures.js"
 
 const doc = (id: number) => id as DocumentId
 
@@ -259,28 +266,13 @@ const rows: ReadonlyArray<Row> = [
   },
 ]
 
-const probe = (generation: "3.0" | "2.20") =>
-  new Response(JSON.stringify({ count: 0, next: null, previous: null, results: [] }), {
-    headers: {
-      "content-type": "application/json",
-      "x-api-version": generation === "3.0" ? "10" : "9",
-      "x-version": generation === "3.0" ? "3.0.5" : "2.20.15",
-    },
-  })
-
 describe.skipIf(!fixturesPresent)("every endpoint through the client", () => {
   it.each(rows.map((row) => [`${row.generation} ${row.fixture}`, row] as const))("%s", async (_name, row) => {
     const fixture = loadFixture(row.generation, row.fixture)
     const seen: Array<SeenRequest> = []
     const client = layer({ baseUrl: "http://paperless.test", auth: PaperlessAuth.token("t") }).pipe(
       Layer.provide(
-        replayLayer(
-          (request) =>
-            request.url.pathname === "/api/documents/" && request.url.searchParams.get("fields") === "id"
-              ? probe(row.generation)
-              : fixture,
-          seen,
-        ),
+        replayLayer((request) => (isProbe(request) ? probeAnswer(row.generation) : fixture), seen),
       ),
     )
     await Effect.runPromise(Effect.flatMap(PaperlessClient, row.call).pipe(Effect.provide(client)))
@@ -301,7 +293,9 @@ describe.skipIf(!fixturesPresent)("streams read every page", () => {
     const fixture = loadFixture("2.20", "documents.list.json")
     const client = layer({ baseUrl: "http://paperless.test", auth: PaperlessAuth.token("t") }).pipe(
       Layer.provide(
-        replayLayer((request) => (request.url.searchParams.get("fields") === "id" ? probe("2.20") : fixture)),
+        replayLayer((request) =>
+          request.url.searchParams.get("fields") === "id" ? probeAnswer("2.20") : fixture,
+        ),
       ),
     )
     const documents = await Effect.runPromise(

@@ -131,3 +131,16 @@ export const replayLayer = (
       }),
     ),
   )
+
+/** What the version probe (`GET /api/documents/?fields=id`) gets from each generation. */
+export const probeAnswer = (generation: Generation): Response =>
+  new Response(JSON.stringify({ count: 0, next: null, previous: null, results: [] }), {
+    headers: {
+      "content-type": "application/json",
+      "x-api-version": generation === "3.0" ? "10" : "9",
+      "x-version": generation === "3.0" ? "3.0.5" : "2.20.15",
+    },
+  })
+
+export const isProbe = (request: SeenRequest) =>
+  request.url.pathname === "/api/documents/" && request.url.searchParams.get("fields") === "id"
