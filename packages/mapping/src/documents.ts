@@ -542,13 +542,43 @@ export const paperlessDocumentAsMapped = (
       config.asn.as === "property" && papraPropertyNamed(context, config.asn.name, "number") !== undefined
         ? (document.archive_serial_number ?? null)
         : null,
-    customFields: [...(document.custom_fields ?? [])]
-      .filter(
-        (entry) =>
-          entry.value !== null && entry.value !== undefined && linked.customFields.toPapra.has(entry.field),
-      )
-      .sort((a, b) => a.field - b.field)
-      .map((entry) => ({ field: entry.field, value: entry.value as PaperlessFieldValue })),
+    customFields: carriedFieldValues(document, context),
     notes: notes.length === 1 && notes[0] === "" ? [] : notes,
   }
+}
+
+/**
+ * Each linked field's value as it comes back from Papra: sent there and read back through the same
+ * conversions, so a lossy mode (money as numbers, long text cut) does not show as a difference.
+ * Papra reads back what it was sent in these shapes (an option id, "YYYY-MM-DD", a list of ids).
+ */
+const carriedFieldValues = (
+  document: PaperlessDocument,
+  context: MappingContext,
+): MappedPaperlessDocument["customFields"] => {
+  const { linked } = context
+  return [...(document.custom_fields ?? [])]
+    .sort((a, b) => a.field - b.field)
+    .flatMap(({ field: fieldId, value }) => {
+      const field = context.paperlessFields.get(fieldId)
+      const propertyId = linked.customFields.toPapra.get(fieldId)
+      const property = propertyId === undefined ? undefined : context.papraProperties.get(propertyId)
+      if (field === undefined || property === undefined) return []
+      const there = fieldValueToPapra(value, {
+        field,
+        property,
+        optionLink: (id) => linked.selectOptions.toPapra.get(id),
+        documentLink: (id) => linked.documents.toPapra.get(id),
+      })
+      // A link to a document not carried yet will be there after the second pass.
+      if (there._tag === "Pending") return [{ field: fieldId, value: value as PaperlessFieldValue }]
+      if (there._tag === "Unset") return []
+      const back = propertyValueToPaperless(there.value, {
+        property,
+        field,
+        optionLink: (id) => linked.selectOptions.toPaperless.get(id),
+        documentLink: (id) => linked.documents.toPaperless.get(id),
+      })
+      return back._tag === "Value" ? [{ field: fieldId, value: back.value }] : []
+    })
 }
