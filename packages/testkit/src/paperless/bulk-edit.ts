@@ -1,6 +1,6 @@
 import type { SimResponse } from "../http-server.js"
 import { makePdf } from "../pdf.js"
-import { createDocument, newTask } from "./consumption.js"
+import { createDocument, newTask, scheduleTask } from "./consumption.js"
 import { assignValue, checkValue, removeInstance, type ValueAssignment } from "./custom-fields.js"
 import { documentPredicates } from "./document-query.js"
 import { visibleDocuments } from "./documents.js"
@@ -50,21 +50,9 @@ const scheduleBulkUpdate = (context: Context, documents: ReadonlyArray<DocumentR
           owner: null,
         })
       : undefined
-  context.worker.enqueue({
-    durationMs: context.options.bulkUpdateMs,
-    start: () => {
-      if (task) {
-        task.status = "STARTED"
-        task.dateStarted = context.store.clock.now()
-      }
-    },
-    run: () => {
-      for (const document of documents) document.modified = context.store.clock.now()
-      if (task) {
-        task.status = "SUCCESS"
-        task.dateDone = context.store.clock.now()
-      }
-    },
+  scheduleTask(context, task, context.options.bulkUpdateMs, () => {
+    for (const document of documents) document.modified = context.store.clock.now()
+    return { done: true }
   })
 }
 
@@ -153,33 +141,23 @@ const queueDerivedDocument = (
     overrides: { filename: fileName, skip_asn_if_exists: false },
     owner: context.user.id,
   })
-  context.worker.enqueue({
-    durationMs: context.options.consumeMs,
-    start: () => {
-      task.status = "STARTED"
-      task.dateStarted = context.store.clock.now()
-    },
-    run: () => {
-      const bytes = makePdf([...lines, `${fileName} ${task.taskId}`])
-      const overrides = base
-        ? {
-            title: base.title,
-            tags: base.tags,
-            ...(base.correspondent === null ? {} : { correspondent: base.correspondent }),
-          }
-        : {}
-      const document = createDocument(context.store, {
-        fileName,
-        bytes,
-        mimeType: "application/pdf",
-        overrides,
-        owner: context.user.id,
-      })
-      task.status = "SUCCESS"
-      task.dateDone = context.store.clock.now()
-      task.result = `Success. New document id ${document.id} created`
-      task.relatedDocument = document.id
-    },
+  scheduleTask(context, task, context.options.consumeMs, () => {
+    const bytes = makePdf([...lines, `${fileName} ${task.taskId}`])
+    const overrides = base
+      ? {
+          title: base.title,
+          tags: base.tags,
+          ...(base.correspondent === null ? {} : { correspondent: base.correspondent }),
+        }
+      : {}
+    const document = createDocument(context.store, {
+      fileName,
+      bytes,
+      mimeType: "application/pdf",
+      overrides,
+      owner: context.user.id,
+    })
+    return { document: document.id }
   })
 }
 
@@ -287,17 +265,9 @@ const runMethod = (
             overrides: null,
             owner: null,
           })
-          context.worker.enqueue({
-            durationMs: context.options.consumeMs,
-            start: () => {
-              task.status = "STARTED"
-              task.dateStarted = store.clock.now()
-            },
-            run: () => {
-              task.status = "SUCCESS"
-              task.dateDone = store.clock.now()
-              document.modified = store.clock.now()
-            },
+          scheduleTask(context, task, context.options.consumeMs, () => {
+            document.modified = store.clock.now()
+            return { done: true }
           })
         }
       }

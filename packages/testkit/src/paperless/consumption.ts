@@ -292,22 +292,53 @@ export const newTask = (
   return task
 }
 
-const finish = (
-  store: PaperlessStore,
-  task: TaskRecord,
-  outcome: { document: number } | { error: string; related?: number | null },
-) => {
+/** How a task ends: a new document, a plain success (bulk_update, reprocess) or a failure. */
+export type TaskOutcome = { document: number } | { done: true } | { error: string; related?: number | null }
+
+const finish = (store: PaperlessStore, task: TaskRecord, outcome: TaskOutcome) => {
   task.dateDone = store.clock.now()
   if ("document" in outcome) {
     task.status = "SUCCESS"
     task.result = `Success. New document id ${outcome.document} created`
     task.relatedDocument = outcome.document
+  } else if ("done" in outcome) {
+    task.status = "SUCCESS"
   } else {
     task.status = "FAILURE"
     task.result = outcome.error
     task.errorMessage = outcome.error
     task.relatedDocument = outcome.related ?? null
   }
+}
+
+/**
+ * Queues work on the worker as a task: STARTED when picked up, then finished with the work's
+ * outcome. Without a task row (2.20 lists no bulk_update) the work just runs.
+ */
+export const scheduleTask = (
+  context: Context,
+  task: TaskRecord | undefined,
+  durationMs: number,
+  work: () => TaskOutcome,
+) => {
+  context.worker.enqueue({
+    durationMs,
+    start: () => {
+      if (!task) return
+      task.status = "STARTED"
+      task.dateStarted = context.store.clock.now()
+    },
+    run: () => {
+      let outcome: TaskOutcome
+      try {
+        outcome = work()
+      } catch (cause) {
+        // A simulator bug must not leave the task STARTED forever; it fails visibly instead.
+        outcome = { error: `simulator error: ${cause instanceof Error ? cause.message : String(cause)}` }
+      }
+      if (task) finish(context.store, task, outcome)
+    },
+  })
 }
 
 /** An archive (PDF/A) version, as OCRmyPDF would produce: other bytes than the original. */
@@ -426,29 +457,8 @@ export const createDocument = (
   return document
 }
 
-const scheduleConsumption = (
-  context: Context,
-  task: TaskRecord,
-  work: () => { document: number } | { error: string; related?: number | null },
-) => {
-  context.worker.enqueue({
-    durationMs: context.options.consumeMs,
-    start: () => {
-      task.status = "STARTED"
-      task.dateStarted = context.store.clock.now()
-    },
-    run: () => {
-      try {
-        finish(context.store, task, work())
-      } catch (cause) {
-        // A simulator bug must not leave the task STARTED forever; it fails visibly instead.
-        finish(context.store, task, {
-          error: `simulator error: ${cause instanceof Error ? cause.message : String(cause)}`,
-        })
-      }
-    },
-  })
-}
+const scheduleConsumption = (context: Context, task: TaskRecord, work: () => TaskOutcome) =>
+  scheduleTask(context, task, context.options.consumeMs, work)
 
 export const postDocument = async (context: Context): Promise<SimResponse> => {
   if (context.method !== "POST") return fail(405, { detail: `Method "${context.method}" not allowed.` })
