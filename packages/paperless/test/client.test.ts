@@ -2,6 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -13,6 +14,7 @@ import {
   type CustomFieldId,
   type DocumentId,
   layer,
+  layerConfig,
   PaperlessAuth,
   PaperlessClient,
   type PaperlessClientConfig,
@@ -441,6 +443,39 @@ describe("concurrency bound", () => {
         ),
       ).pipe(Effect.provide(layer({ ...base, concurrency: 3 }).pipe(Layer.provide(counting))))
       expect(peak).toBe(3)
+    }),
+  )
+})
+
+describe("configuration from the environment", () => {
+  const fromEnv = (env: Record<string, string>) =>
+    Effect.withConfigProvider(
+      Effect.flatMap(PaperlessClient, (client) => client.server).pipe(
+        Effect.provide(
+          layerConfig.pipe(
+            Layer.provide(
+              replayLayer((request) =>
+                request.url.pathname === "/api/token/" ? json(200, { token: TOKEN }) : json(200, emptyPage),
+              ),
+            ),
+          ),
+        ),
+      ),
+      ConfigProvider.fromMap(new Map(Object.entries(env))),
+    )
+
+  it.effect("takes PAPERLESS_URL with PAPERLESS_TOKEN, or a username and password", () =>
+    Effect.gen(function* () {
+      const withToken = yield* fromEnv({ PAPERLESS_URL: "http://paperless.test", PAPERLESS_TOKEN: TOKEN })
+      expect(withToken.apiVersion).toBe(10)
+      const withPassword = yield* fromEnv({
+        PAPERLESS_URL: "http://paperless.test",
+        PAPERLESS_USERNAME: "admin",
+        PAPERLESS_PASSWORD: "hunter2-hunter2",
+      })
+      expect(withPassword.apiVersion).toBe(10)
+      const missing = yield* Effect.flip(fromEnv({ PAPERLESS_URL: "http://paperless.test" }))
+      expect(String(missing)).toContain("PAPERLESS_TOKEN")
     }),
   )
 })
