@@ -99,6 +99,13 @@ describe("modified is bumped exactly when the real server bumps it", () => {
       expect(right.modified).toBe(before)
       await simulator.settle()
       expect((await modifiedOf(client, invoice)) > before).toBe(true)
+      // 3.0 lists the bulk_update task (trigger "system"); 2.20 never lists bulk_edit work.
+      const tasks = (await client.get("/api/tasks/")).body
+      if (generation === "3.0") {
+        expect(tasks.results).toMatchObject([
+          { task_type: "bulk_update", trigger_source: "system", status: "success" },
+        ])
+      } else expect(tasks).toEqual([])
     },
   )
 
