@@ -34,9 +34,15 @@ export type PaperlessDataType = typeof PaperlessDataType.Type
 /** Where a correspondent, document type or storage path goes on Papra, and comes back from. */
 export const ClassifierConfig = (defaults: { readonly name: string; readonly tagPrefix: string }) =>
   Schema.Struct({
-    as: Schema.optionalWith(Schema.Literal("property", "tag", "none"), {
-      default: () => "property" as const,
-    }),
+    as: Schema.optionalWith(
+      Schema.Literal("property", "tag", "none").annotations({
+        description:
+          "property: an option of a Papra select property; tag: a prefixed Papra tag; none: not carried",
+      }),
+      {
+        default: () => "property" as const,
+      },
+    ),
     /** Name of the Papra `select` property (mode `property`). */
     name: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1)), { default: () => defaults.name }),
     /** Prefix of the Papra tag (mode `tag`), e.g. "Correspondent: ACME". */
@@ -82,7 +88,12 @@ export const MappingConfig = Schema.Struct({
   tags: Schema.optionalWith(
     Schema.Struct({
       /** `path`: a child tag becomes "Parent/Child" on Papra; `leaf`: just "Child". */
-      hierarchy: Schema.optionalWith(Schema.Literal("path", "leaf"), { default: () => "path" as const }),
+      hierarchy: Schema.optionalWith(
+        Schema.Literal("path", "leaf").annotations({
+          description: 'path: a child tag becomes "Parent/Child" on Papra; leaf: just "Child"',
+        }),
+        { default: () => "path" as const },
+      ),
       separator: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1)), { default: () => "/" }),
     }),
     { default: () => ({ hierarchy: "path" as const, separator: "/" }) },
@@ -110,15 +121,35 @@ export const MappingConfig = Schema.Struct({
     { default: () => ({ as: "property" as const, name: "ASN" }) },
   ),
   /** `text` keeps "EUR12.50" exactly; `number` keeps 12.5 and drops the currency code. */
-  monetary: Schema.optionalWith(Schema.Literal("text", "number"), { default: () => "text" as const }),
+  monetary: Schema.optionalWith(
+    Schema.Literal("text", "number").annotations({
+      description: "text keeps EUR12.50 exactly; number keeps 12.5 and drops the currency code",
+    }),
+    { default: () => "text" as const },
+  ),
   /** Time zone that turns a Papra timestamp into a Paperless date, and a date into midnight. */
-  timeZone: Schema.optionalWith(TimeZone, { default: () => "UTC" }),
-  customFields: Schema.optionalWith(Schema.Record({ key: Schema.String, value: CustomFieldOverride }), {
-    default: () => ({}),
-  }),
-  properties: Schema.optionalWith(Schema.Record({ key: Schema.String, value: PropertyOverride }), {
-    default: () => ({}),
-  }),
+  timeZone: Schema.optionalWith(
+    TimeZone.annotations({
+      description: "IANA time zone for Paperless dates ↔ Papra instants, e.g. Europe/Berlin",
+    }),
+    { default: () => "UTC" },
+  ),
+  customFields: Schema.optionalWith(
+    Schema.Record({ key: Schema.String, value: CustomFieldOverride }).annotations({
+      description: "Per Paperless custom field (by name): target property name, Papra type, or skip",
+    }),
+    {
+      default: () => ({}),
+    },
+  ),
+  properties: Schema.optionalWith(
+    Schema.Record({ key: Schema.String, value: PropertyOverride }).annotations({
+      description: "Per Papra property (by name): target field name, Paperless data type, or skip",
+    }),
+    {
+      default: () => ({}),
+    },
+  ),
 })
 export type MappingConfig = typeof MappingConfig.Type
 export type MappingConfigInput = typeof MappingConfig.Encoded

@@ -1,8 +1,10 @@
 import * as Either from "effect/Either"
+import * as JSONSchema from "effect/JSONSchema"
 import { describe, expect, it } from "vitest"
 import {
   decodeMappingConfig,
   defaultMappingConfig,
+  MappingConfig,
   type MappingConfigError,
   mappingContext,
   planPaperlessDefinitions,
@@ -99,5 +101,15 @@ describe("mapping config", () => {
       properties: { Owner: { skip: true } },
     })
     expect(Either.isRight(decoded)).toBe(true)
+  })
+})
+
+describe("mapping config JSON Schema", () => {
+  it("can be generated for editor completion, with the modes described", () => {
+    const schema = JSONSchema.make(MappingConfig)
+    const text = JSON.stringify(schema)
+    expect(text).toContain('"enum":["path","leaf"]')
+    expect(text).toContain("drops the currency code")
+    expect(text).toContain('"additionalProperties":false')
   })
 })
