@@ -16,8 +16,10 @@ const invoice = makePdf(["ACME Corporation", "Invoice number 4711", "Date: 12.03
 
 describe("post_document and consumption", () => {
   it("3.0: answers a bare task UUID, then the task goes pending → success with the new document (v10 shape)", async () => {
-    const simulator = await start("3.0", 600)
+    const simulator = await start("3.0", 500)
     const client = rawClient(simulator)
+    // A first upload occupies the worker, so the one under test is still pending when read.
+    await client.upload("blocker.txt", "blocker\n")
     simulator.seed({
       tags: [{ name: "Inbox", isInboxTag: true }, { name: "Finance" }],
       correspondents: [{ name: "ACME Corp" }],
@@ -88,7 +90,7 @@ describe("post_document and consumption", () => {
   })
 
   it("consumes serially, like the one celery worker: never two tasks started at once", async () => {
-    const simulator = await start("3.0", 300)
+    const simulator = await start("3.0", 600)
     const client = rawClient(simulator)
     for (const index of [1, 2, 3]) await client.upload(`doc-${index}.txt`, `document ${index}\n`)
     const active = (await client.get("/api/tasks/active/")).body
