@@ -154,7 +154,17 @@ export const customPropertyRoutes = {
   get: route(
     "GET",
     "/api/organizations/:organizationId/custom-properties/:propertyDefinitionId",
-    Schema.Struct({ definition: PapraCustomPropertyDefinition }),
+    Schema.Union(
+      Schema.Struct({ definition: PapraCustomPropertyDefinition }),
+      // Papra's later sources answer get with the same wrapper as create; read either.
+      Schema.Struct({ propertyDefinition: PapraCustomPropertyDefinition }).pipe(
+        Schema.transform(Schema.Struct({ definition: Schema.typeSchema(PapraCustomPropertyDefinition) }), {
+          strict: true,
+          decode: ({ propertyDefinition }) => ({ definition: propertyDefinition }),
+          encode: ({ definition }) => ({ propertyDefinition: definition }),
+        }),
+      ),
+    ),
   ),
   create: route("POST", "/api/organizations/:organizationId/custom-properties", RecordBody),
   update: route(

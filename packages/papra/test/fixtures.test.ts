@@ -130,6 +130,15 @@ describe("decoded values", () => {
     expect(Either.isLeft(Schema.decodeUnknownEither(PapraDocument)(broken))).toBe(true)
   })
 
+  it("reads a property definition under either wrapper Papra has used for get", () => {
+    const recorded = exchanges.find((exchange) => exchange.file === "custom-properties.get.json")
+    const { definition } = (recorded?.response ?? {}) as { definition?: unknown }
+    const schema = customPropertyRoutes.get.response
+    if (schema === undefined) throw new Error("get has a body")
+    const decoded = Schema.decodeUnknownSync(schema)({ propertyDefinition: definition })
+    expect(decoded.definition.options.map((option) => option.name)).toEqual(["Open", "Closed"])
+  })
+
   it("reads the unicode download name from filename*", () => {
     const file = exchanges.find((exchange) => exchange.file === "documents.file.unicode-filename.json")
     expect(fileNameFromContentDisposition(file?.responseHeaders["content-disposition"])).toBe(
