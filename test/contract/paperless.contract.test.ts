@@ -283,6 +283,48 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         }
       })
 
+      it("shows the traps the helpers avoid: a child-only tags PATCH flips, custom_fields PATCH replaces", async () => {
+        const subject = await upload(pdf("traps"), "traps.pdf")
+        const once = await run((paperless) => paperless.documents.update(subject, { tags: [tags.child.id] }))
+        expect([...once.tags].sort()).toEqual([tags.parent.id, tags.child.id].sort())
+        // The same request again drops the parent "removed" last time, and its descendants with it.
+        const twice = await run((paperless) => paperless.documents.update(subject, { tags: [tags.child.id] }))
+        expect(twice.tags).toEqual([])
+        const fields = await run((paperless) =>
+          Effect.forEach(["a", "b"], (name) =>
+            paperless.customFields.create({ name: `${prefix} trap ${name}`, data_type: "string" }),
+          ),
+        )
+        made.customFields.push(...fields.map((field: CustomField) => field.id))
+        const [a, b] = fields
+        if (a === undefined || b === undefined) throw new Error("fields not created")
+        await run((paperless) =>
+          paperless.documents.update(subject, {
+            custom_fields: [
+              { field: a.id, value: "kept?" },
+              { field: b.id, value: "b" },
+            ],
+          }),
+        )
+        const replaced = await run((paperless) =>
+          paperless.documents.update(subject, { custom_fields: [{ field: b.id, value: "b2" }] }),
+        )
+        expect(replaced.custom_fields).toEqual([{ field: b.id, value: "b2" }])
+      })
+
+      it("bumps modified on every PATCH, even an empty one, but not when trashing", async () => {
+        const before = await run((paperless) => paperless.documents.get(invoice))
+        const patched = await run((paperless) => paperless.documents.update(invoice, {}))
+        expect(patched.modified > before.modified).toBe(true)
+        const doomed = await upload(pdf("modified"), "modified.pdf")
+        const live = await run((paperless) => paperless.documents.get(doomed))
+        await run((paperless) => paperless.documents.delete(doomed))
+        const trash = Chunk.toArray(await run((paperless) => Stream.runCollect(paperless.trash.stream())))
+        const trashed = trash.find((document) => document.id === doomed)
+        expect(trashed?.modified).toBe(live.modified)
+        expect(trashed?.deleted_at).toBeTruthy()
+      })
+
       it("sets tags idempotently by sending the set closed over ancestors", async () => {
         const first = await run((paperless) =>
           paperless.documents.setTags(invoice, [tags.child.id, tags.other.id]),
