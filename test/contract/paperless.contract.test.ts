@@ -460,6 +460,18 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         expect(unknownTag).toMatchObject({ status: 400 })
       })
 
+      it("finds the upload by full-text search, with hit data", async () => {
+        const word = prefix.split("-").at(-1) ?? prefix
+        const hits = Chunk.toArray(
+          await run((paperless) => Stream.runCollect(Stream.take(paperless.search.documents(word), 20))),
+        )
+        const hit = hits.find((document) => document.id === invoice)
+        expect(hit).toBeDefined()
+        expect(hit?.__search_hit__?.score).toBeGreaterThan(0)
+        const short = await fail((paperless) => paperless.search.global("a"))
+        expect(short).toMatchObject({ status: 400 })
+      })
+
       it("posts ahead and watches many uploads at once", async () => {
         const batch = ["one", "two", "three", "four"]
         const taskIds = await run((paperless) =>
