@@ -60,7 +60,9 @@ export const openDatabase = (path: string): Effect.Effect<Database, StateStoreEr
     const pragmas = Effect.all([
       sql.unsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`),
       sql.unsafe("PRAGMA foreign_keys = ON"),
-      sql.unsafe("PRAGMA synchronous = FULL"),
+      // NORMAL in WAL mode survives a killed process; after a power cut the last commits may be lost, which
+      // the engine tolerates because it always looks on the target before uploading (journal.ts).
+      sql.unsafe("PRAGMA synchronous = NORMAL"),
     ])
     const lock = lockFor(absolute)
     yield* lock.withPermits(1)(

@@ -1,0 +1,39 @@
+import { makeDemoCorpus, seedPaperless } from "@paperbridge/sync/demo"
+import { makePdf, startPaperlessSimulator, startPapraSimulator } from "@paperbridge/testkit"
+
+/**
+ * Both simulators in a process of their own, so the benchmark measures the engine's time and
+ * memory, not the servers'. Prints where they listen, and stops when its stdin closes.
+ */
+const documents = Number(process.argv[2] ?? "300")
+const bigFileBytes = Number(process.argv[3] ?? "0")
+
+const paperless = await startPaperlessSimulator({ generation: "3.0" })
+const papra = await startPapraSimulator({ extractionDelayMs: 5, maxUploadSize: 0 })
+seedPaperless(paperless, makeDemoCorpus({ documents, oversized: false }))
+// A large scan: a PDF whose bulk is not text (a text file's content would be the whole file, and
+// both servers hand `content` around in their JSON).
+if (bigFileBytes > 0)
+  paperless.seed({
+    documents: [
+      {
+        fileName: "big-scan.pdf",
+        bytes: Buffer.concat([makePdf(["Big scan"]), Buffer.alloc(bigFileBytes, "%")]),
+        title: "Big scan",
+      },
+    ],
+  })
+
+process.stdout.write(
+  `${JSON.stringify({
+    paperlessUrl: paperless.url,
+    paperlessToken: paperless.token,
+    papraUrl: papra.url,
+    papraApiKey: papra.apiKey,
+    papraOrganizationId: papra.organizationId,
+  })}\n`,
+)
+process.stdin.resume()
+process.stdin.on("end", () => {
+  void Promise.all([paperless.close(), papra.close()]).then(() => process.exit(0))
+})
