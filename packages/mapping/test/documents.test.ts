@@ -496,3 +496,22 @@ describe("snapshots in a lossy mode", () => {
     expect(papraSnapshot(papraEcho(mapped.document, context), context)).toEqual(paperless)
   })
 })
+
+describe("tags on the way to Paperless", () => {
+  it("carry every ancestor, because a PATCH without the parent drops the child", () => {
+    const context = toPapraContext()
+    const invoices = context.links.tags.find((link) => link.paperless === 3)?.papra
+    expect(context.papraTags.get(invoices ?? "")?.name).toBe("Finance/Invoices")
+    const mapped = papraDocumentToPaperless(
+      {
+        id: "doc_1",
+        name: "Invoice",
+        originalName: "invoice.pdf",
+        documentDate: null,
+        tags: [{ id: invoices ?? "" }],
+      },
+      context,
+    )
+    expect(mapped.document.tags).toEqual([2, 3])
+  })
+})
