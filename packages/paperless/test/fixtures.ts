@@ -40,7 +40,17 @@ interface IndexEntry {
   readonly apiVersion?: number | string
 }
 
+const loaded = new Map<Generation, ReadonlyArray<Fixture>>()
+
 export const loadFixtures = (generation: Generation): ReadonlyArray<Fixture> => {
+  const cached = loaded.get(generation)
+  if (cached !== undefined) return cached
+  const fixtures = readFixtures(generation)
+  loaded.set(generation, fixtures)
+  return fixtures
+}
+
+const readFixtures = (generation: Generation): ReadonlyArray<Fixture> => {
   const dir = FIXTURE_DIRS[generation]
   const index = JSON.parse(Fs.readFileSync(Path.join(dir, "_index.json"), "utf8")) as {
     exchanges: ReadonlyArray<IndexEntry>
