@@ -454,6 +454,19 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         expect(after).not.toContain(tags.parent.id)
         expect(after).not.toContain(tags.child.id)
         expect(after).toContain(tags.other.id)
+        const field = await run((paperless) =>
+          paperless.customFields.create({ name: `${prefix} bulk field`, data_type: "integer" }),
+        )
+        made.customFields.push(field.id)
+        await run((paperless) =>
+          paperless.bulkEdit.edit([second], {
+            method: "modify_custom_fields",
+            parameters: { add_custom_fields: { [String(field.id)]: 7 }, remove_custom_fields: [] },
+          }),
+        )
+        await target.settle()
+        const withField = await run((paperless) => paperless.documents.get(second))
+        expect(withField.custom_fields).toContainEqual({ field: field.id, value: 7 })
         const unknownTag = await fail((paperless) =>
           paperless.bulkEdit.edit([second], { method: "add_tag", parameters: { tag: 999_999 as TagId } }),
         )
@@ -474,6 +487,10 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
 
       it("posts ahead and watches many uploads at once", async () => {
         const batch = ["one", "two", "three", "four"]
+        const field = await run((paperless) =>
+          paperless.customFields.create({ name: `${prefix} upload field`, data_type: "string" }),
+        )
+        made.customFields.push(field.id)
         const taskIds = await run((paperless) =>
           Effect.forEach(batch, (label) =>
             paperless.upload.post(
@@ -481,7 +498,10 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
                 file: new Blob([pdf(`batch ${label}`)], { type: "application/pdf" }),
                 filename: `batch-${label}.pdf`,
               },
-              { title: `${prefix} batch ${label}` },
+              {
+                title: `${prefix} batch ${label}`,
+                custom_fields: { [String(field.id)]: `set at upload ${label}` },
+              },
             ),
           ),
         )
@@ -492,14 +512,20 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         expect(new Set(outcomes.map((outcome) => outcome.taskId))).toEqual(new Set(taskIds))
         for (const outcome of outcomes)
           if (outcome._tag === "Consumed") made.documents.push(outcome.documentId)
-        const titles = await run((paperless) =>
+        const documents = await run((paperless) =>
           Effect.forEach(outcomes, (outcome) =>
             outcome._tag === "Consumed"
-              ? Effect.map(paperless.documents.get(outcome.documentId), (document) => document.title)
-              : Effect.succeed(""),
+              ? paperless.documents.get(outcome.documentId)
+              : Effect.die("not consumed"),
           ),
         )
-        expect([...titles].sort()).toEqual(batch.map((label) => `${prefix} batch ${label}`).sort())
+        expect(documents.map((document) => document.title).sort()).toEqual(
+          batch.map((label) => `${prefix} batch ${label}`).sort(),
+        )
+        for (const document of documents) {
+          const label = document.title.split(" ").at(-1)
+          expect(document.custom_fields).toContainEqual({ field: field.id, value: `set at upload ${label}` })
+        }
       })
 
       it("trashes, restores and purges a document", async () => {
