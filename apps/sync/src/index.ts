@@ -56,5 +56,12 @@ export {
   RunId,
   RunOutcome,
 } from "./state/runs.js"
-export { type BaseSnapshot, canonicalJson, type JsonValue, snapshotHash } from "./state/snapshots.js"
+export { type BaseSnapshot, type JsonValue, snapshotHash } from "./state/snapshots.js"
 export { StateStore } from "./state/store.js"
+export * from "./engine/events.js"
+export { migrate } from "./engine/migrate.js"
+export type { DocumentFilters, EngineOptions } from "./engine/options.js"
+export { pairOf, type Servers, serverLayers } from "./engine/servers.js"
+export { planMigration } from "./engine/plan.js"
+export type { DriftProblem, PlanReport, VerifyReport } from "./engine/reports.js"
+export { verify } from "./engine/verify.js"

@@ -54,16 +54,22 @@ export const documentSnapshot = (document: MappedPaperlessDocument): DocumentSna
   notes: [...document.notes],
 })
 
-/** JSON with object keys sorted at every level, so equal values always give the same text. */
-export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value))
+/**
+ * JSON with object keys sorted at every depth and `undefined` members left out, so equal values
+ * always give the same text (and hash) whatever order a mapper built them in.
+ */
+export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value)) ?? "null"
 
 const sortKeys = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (typeof value === "object" && value !== null) {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)))
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+        .flatMap((key) => {
+          const member: unknown = (value as Record<string, unknown>)[key]
+          return member === undefined ? [] : [[key, sortKeys(member)]]
+        }),
     )
   }
   return value

@@ -16,3 +16,16 @@ export class InvalidFilter extends Data.TaggedError("InvalidFilter")<{
     return `--${this.filter}: ${this.reason}`
   }
 }
+
+/** The bytes that arrived are not the bytes the other side holds: nothing is linked. */
+export class ChecksumMismatch extends Data.TaggedError("ChecksumMismatch")<{
+  readonly stage: "download" | "upload"
+  readonly expected: string
+  readonly actual: string
+}> {
+  override get message() {
+    return this.stage === "download"
+      ? `the downloaded file's checksum ${this.actual} is not the source's ${this.expected}: the download was damaged`
+      : `the target stored a file with checksum ${this.actual}, not the ${this.expected} that was sent`
+  }
+}

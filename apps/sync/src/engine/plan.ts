@@ -1,4 +1,5 @@
 import {
+  canonicalJson,
   documentSnapshot,
   lossinessReport,
   paperlessDocumentAsMapped,
@@ -11,7 +12,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { Pair } from "../state/endpoints.js"
-import { canonicalJson, snapshotHash } from "../state/snapshots.js"
+import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { countDefinitions, loadContext, planDefinitions } from "./definitions.js"
 import type { EngineOptions } from "./options.js"

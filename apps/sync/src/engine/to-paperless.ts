@@ -1,4 +1,5 @@
 import {
+  canonicalJson,
   documentSnapshot,
   type MappedPaperlessDocument,
   type MappingContext,
@@ -20,9 +21,10 @@ import { PapraClient, PapraDocumentId, type PapraDocumentListItem } from "@paper
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { canonicalJson, snapshotHash } from "../state/snapshots.js"
+import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
+import { ChecksumMismatch } from "./errors.js"
 import { type DocumentResult, describeFailure, type RunState } from "./run-state.js"
 
 const DOCUMENT = "document" as const
@@ -145,6 +147,12 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
     const sourceId = document.id as string
     const file = yield* papra.documents.download(PapraDocumentId.make(sourceId))
     const spooled = yield* spool(file.stream, state.tempDirectory, "papra-file")
+    if (spooled.sha256 !== document.originalSha256Hash)
+      return yield* new ChecksumMismatch({
+        stage: "download",
+        expected: document.originalSha256Hash,
+        actual: spooled.sha256,
+      })
     const begun = yield* store.journal.begin(state.pair, {
       kind: DOCUMENT,
       operation: "upload",
@@ -180,6 +188,13 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
       settled = yield* settleTask(taskId)
     }
     const targetId = String(settled.documentId)
+    // Paperless 3.0 keys originals by SHA-256, 2.20 by MD5.
+    const server = yield* paperless.server
+    const stored = (yield* paperless.documents.metadata(DocumentId.make(settled.documentId)))
+      .original_checksum
+    const sent = server.generation === "2.20" ? spooled.md5 : spooled.sha256
+    if (stored !== sent)
+      return yield* new ChecksumMismatch({ stage: "upload", expected: sent, actual: stored })
     const twin = yield* store.links.findSource(state.pair, DOCUMENT, targetId)
     if (Option.isSome(twin) && twin.value.sourceId !== sourceId) {
       yield* store.journal.complete(begun.entry.id, { targetId })

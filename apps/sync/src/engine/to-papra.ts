@@ -1,4 +1,5 @@
 import {
+  canonicalJson,
   documentSnapshot,
   type MappedPapraDocument,
   type MappingContext,
@@ -20,9 +21,10 @@ import {
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { canonicalJson, snapshotHash } from "../state/snapshots.js"
+import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
+import { ChecksumMismatch } from "./errors.js"
 import { type DocumentResult, describeFailure, type RunState } from "./run-state.js"
 
 const DOCUMENT = "document" as const
@@ -204,6 +206,14 @@ const transfer = (
       original: state.options.file === "original",
     })
     const spooled = yield* spool(file.stream, state.tempDirectory, `paperless-${document.id}`)
+    // 3.0 lists the SHA-256 of the original: a damaged download is caught before anything is sent.
+    const sourceSha256 = document.versions?.find((version) => version.is_root)?.checksum
+    if (state.options.file === "original" && sourceSha256 !== undefined && sourceSha256 !== spooled.sha256)
+      return yield* new ChecksumMismatch({
+        stage: "download",
+        expected: sourceSha256,
+        actual: spooled.sha256,
+      })
     const begun = yield* store.journal.begin(state.pair, {
       kind: DOCUMENT,
       operation: "upload",
@@ -235,7 +245,15 @@ const transfer = (
             : (document.mime_type ?? file.contentType ?? "application/octet-stream"),
         })
         .pipe(
-          Effect.map((made) => ({ targetId: made.id as string, outcome: "uploaded" as const })),
+          Effect.flatMap((made) =>
+            made.originalSha256Hash === spooled.sha256
+              ? Effect.succeed({ targetId: made.id as string, outcome: "uploaded" as const })
+              : new ChecksumMismatch({
+                  stage: "upload",
+                  expected: spooled.sha256,
+                  actual: made.originalSha256Hash,
+                }),
+          ),
           Effect.catchIf(
             (error) => error instanceof PapraApiError && error.code === "document.already_exists",
             () =>

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import * as SqlSchema from "@effect/sql/SqlSchema"
+import { canonicalJson } from "@paperbridge/mapping"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -7,27 +8,6 @@ import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import type { Pair } from "./endpoints.js"
 import type { linkOperations } from "./links.js"
-
-/**
- * JSON with object keys sorted at every depth and `undefined` members left out, so the same
- * metadata always gives the same text and hash whatever order a mapper built it in.
- */
-export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value)) ?? "null"
-
-const sortKeys = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)))
-  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .flatMap((key) => {
-          const member: unknown = (value as Record<string, unknown>)[key]
-          return member === undefined ? [] : [[key, sortKeys(member)]]
-        }),
-    )
-  }
-  return value
-}
 
 export type JsonValue =
   | null
@@ -37,6 +17,7 @@ export type JsonValue =
   | ReadonlyArray<JsonValue>
   | { readonly [key: string]: JsonValue }
 
+/** SHA-256 (hex) of a canonical JSON text. */
 export const snapshotHash = (json: string): string => createHash("sha256").update(json).digest("hex")
 
 /**
