@@ -24,7 +24,8 @@ const pair = {
  */
 const killMidTransaction = (path: string) =>
   Effect.async<number, Error>((resume) => {
-    const child = spawn(tsx, [Path.join(here, "crash-writer.ts"), path], {
+    // Workspace packages resolve to their sources, as in the tests themselves (no build needed).
+    const child = spawn(tsx, ["--conditions=source", Path.join(here, "crash-writer.ts"), path], {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     })
