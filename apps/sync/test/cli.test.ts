@@ -23,6 +23,23 @@ describe("paperbridge CLI: usage", () => {
     expect(run.stderr.join("\n")).toContain("--papra-url: expected a URL like https://papra.example.org")
   })
 
+  it("answers 2 for a setting out of range, naming the flag", async () => {
+    const run = await runPaperbridge(
+      [
+        "plan",
+        "--concurrency",
+        "99",
+        "--paperless-url",
+        "http://127.0.0.1:9",
+        "--papra-url",
+        "http://127.0.0.1:9",
+      ],
+      { env: { PAPERLESS_TOKEN: "t", PAPRA_API_KEY: "k" } },
+    )
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr.join("\n")).toContain("--concurrency: expected a whole number from 1 to 32")
+  })
+
   it("answers 2 naming the missing secret", async () => {
     const run = await runPaperbridge([
       "status",

@@ -1,3 +1,4 @@
+import * as Terminal from "@effect/platform/Terminal"
 import * as Paperless from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import * as Data from "effect/Data"
@@ -83,6 +84,7 @@ export const explainFailure = (error: unknown): CliFailure => {
   if (error instanceof ConfigError) return usage(...error.message.split("\n"))
   if (error instanceof InvalidFilter || error instanceof MappingFailed) return usage(error.message)
   if (error instanceof RunInProgressError) return usage(error.message)
+  if (error instanceof Terminal.QuitException) return usage("Cancelled; nothing was written.")
   if (error instanceof StateStoreError)
     return usage(error.message, "check --state (statePath) points at a writable paperbridge state file")
   const known =

@@ -159,6 +159,16 @@ describe("paperbridge: servers that refuse or cannot be reached (exit 3)", { tim
     ).toBe(0)
   })
 
+  it("a Paperless user without permissions: exit 3 saying which permissions are needed", async () => {
+    const w = await start({ documents: 1 })
+    const run = await runPaperbridge(["plan", ...w.serverFlags], {
+      env: { ...w.env, PAPERLESS_TOKEN: w.paperless.limitedToken },
+    })
+    expect(run.exitCode).toBe(3)
+    expect(run.stderr.join("\n")).toContain("the user lacks a permission (GET /api/documents/ answered 403)")
+    expect(run.all).not.toContain(w.paperless.limitedToken)
+  })
+
   it("a server that does not answer: exit 3, check PAPERLESS_URL", async () => {
     const w = await start({ documents: 1 })
     const flags = w.serverFlags.map((flag) => (flag === w.paperless.url ? "http://127.0.0.1:9" : flag))

@@ -122,3 +122,38 @@ describe("paperbridge init", { timeout: 30_000 }, () => {
     )
   })
 })
+
+describe("paperbridge init on a terminal", { timeout: 30_000 }, () => {
+  it("asks for what no flag or variable gives, hides the secrets, and lets the user pick the organization", async () => {
+    world = await startCliWorld({ documents: 1 })
+    const w = world
+    const second = await fetch(`${w.papra.url}/api/organizations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${w.papra.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Second org" }),
+    }).then((response) => response.json() as Promise<{ organization: { id: string } }>)
+    const configPath = Path.join(w.directory, "paperbridge.json")
+    const run = await runPaperbridge(["init", "--config", configPath], {
+      keys: [
+        { text: w.paperless.url },
+        { key: "return" },
+        { text: w.env.PAPERLESS_TOKEN ?? "" },
+        { key: "return" },
+        { text: w.papra.url },
+        { key: "return" },
+        { text: w.env.PAPRA_API_KEY ?? "" },
+        { key: "return" },
+        { key: "down" },
+        { key: "return" },
+      ],
+    })
+    expect(run.stderr).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.prompts.join("\n")).toContain("Papra organization")
+    expect(run.all).not.toContain(w.env.PAPRA_API_KEY)
+    expect(run.all).not.toContain(w.env.PAPERLESS_TOKEN)
+    const config = JSON.parse(await Fs.readFile(configPath, "utf8"))
+    expect(config.papra.organizationId).toBe(second.organization.id)
+    expect(config.secrets).toBeUndefined()
+  })
+})

@@ -1,6 +1,7 @@
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as Terminal from "@effect/platform/Terminal"
 import { NodeContext } from "@effect/platform-node"
 import {
   type PaperlessSimulator,
@@ -11,6 +12,8 @@ import {
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Mailbox from "effect/Mailbox"
+import * as Option from "effect/Option"
 import { CliConsole } from "../../src/cli/console.js"
 import { runCli } from "../../src/cli.js"
 import { makeDemoCorpus, seedPaperless } from "../../src/demo/index.js"
@@ -20,17 +23,47 @@ export interface CliRun {
   readonly stdout: ReadonlyArray<string>
   readonly stderr: ReadonlyArray<string>
   readonly frames: ReadonlyArray<string>
+  /** What the prompts drew, when keys were typed. */
+  readonly prompts: ReadonlyArray<string>
   /** Everything the user would have seen. */
   readonly all: string
 }
 
-/** Runs `paperbridge <args>` in-process with its own environment, as a terminal or not. */
+/** A keystroke for a prompt: text typed at once, or a named key ("return", "down"). */
+export type Keystroke = { readonly text: string } | { readonly key: string }
+
+/** A terminal that draws into `drawn` and reads the given keystrokes, one prompt after another. */
+const scriptedTerminal = (keys: ReadonlyArray<Keystroke>, drawn: Array<string>): Terminal.Terminal => {
+  const input = Effect.runSync(Mailbox.make<Terminal.UserInput>())
+  input.unsafeOfferAll(
+    keys.map((stroke) => ({
+      input: "text" in stroke ? Option.some(stroke.text) : Option.none(),
+      key: { name: "key" in stroke ? stroke.key : "", ctrl: false, meta: false, shift: false },
+    })),
+  )
+  return {
+    columns: Effect.succeed(100),
+    rows: Effect.succeed(40),
+    isTTY: Effect.succeed(true),
+    readInput: Effect.succeed(input),
+    readLine: Effect.succeed(""),
+    display: (text) => Effect.sync(() => void drawn.push(text)),
+  }
+}
+
+/** Runs `paperbridge <args>` in-process with its own environment, as a terminal (typing `keys`) or not. */
 export const runPaperbridge = async (
   args: ReadonlyArray<string>,
-  options: { readonly env?: Readonly<Record<string, string>>; readonly tty?: boolean } = {},
+  options: {
+    readonly env?: Readonly<Record<string, string>>
+    readonly tty?: boolean
+    readonly keys?: ReadonlyArray<Keystroke>
+  } = {},
 ): Promise<CliRun> => {
-  const { captured, layer } = CliConsole.capture({ tty: options.tty ?? false })
+  const { captured, layer } = CliConsole.capture({ tty: options.tty ?? options.keys !== undefined })
+  const prompts: Array<string> = []
   const exitCode = await runCli(["node", "paperbridge", ...args]).pipe(
+    Effect.provideService(Terminal.Terminal, scriptedTerminal(options.keys ?? [], prompts)),
     Effect.provide(Layer.merge(NodeContext.layer, layer)),
     Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? {})))),
     Effect.runPromise,
@@ -38,7 +71,8 @@ export const runPaperbridge = async (
   return {
     exitCode,
     ...captured,
-    all: [...captured.stdout, ...captured.stderr, ...captured.frames].join("\n"),
+    prompts,
+    all: [...captured.stdout, ...captured.stderr, ...captured.frames, ...prompts].join("\n"),
   }
 }
 
