@@ -1,0 +1,107 @@
+// The engine run shared by the crash/resume suites and the child process they kill: kept apart
+// from world.ts so the child loads only the engine, not the simulators.
+import { defaultMappingConfig } from "@paperbridge/mapping"
+import { PaperlessAuth } from "@paperbridge/paperless"
+import {
+  type Direction,
+  migrate,
+  pairOf,
+  type Servers,
+  StateStore,
+  type SyncEvent,
+  serverLayers,
+} from "@paperbridge/sync"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+/** Where one migration writes: the two servers, its state file and its reports. */
+export interface EngineTarget {
+  readonly servers: Servers
+  readonly statePath: string
+  readonly reportDirectory: string
+}
+
+export type MigrationResult = Effect.Effect.Success<ReturnType<typeof migrate>>
+
+/** One migration between the two servers, with the defaults the CLI uses. */
+export const runEngine = (
+  target: EngineTarget,
+  direction: Direction,
+  options: { readonly concurrency?: number; readonly onEvent?: (event: SyncEvent) => void } = {},
+): Promise<MigrationResult> =>
+  migrate({
+    pair: pairOf(target.servers, direction),
+    direction,
+    file: "original",
+    concurrency: options.concurrency ?? 4,
+    filters: {},
+    mapping: defaultMappingConfig,
+    reportDirectory: target.reportDirectory,
+    onEvent: (event) => Effect.sync(() => options.onEvent?.(event)),
+  }).pipe(
+    Effect.provide(
+      Layer.mergeAll(serverLayers(target.servers), StateStore.layer({ path: target.statePath })),
+    ),
+    Effect.runPromise,
+  )
+
+const ENV = {
+  paperlessUrl: "PB_E2E_PAPERLESS_URL",
+  paperlessToken: "PB_E2E_PAPERLESS_TOKEN",
+  papraUrl: "PB_E2E_PAPRA_URL",
+  papraApiKey: "PB_E2E_PAPRA_API_KEY",
+  papraOrganization: "PB_E2E_PAPRA_ORG_ID",
+  statePath: "PB_E2E_STATE_PATH",
+  reportDirectory: "PB_E2E_REPORT_DIR",
+  direction: "PB_E2E_DIRECTION",
+  concurrency: "PB_E2E_CONCURRENCY",
+} as const
+
+export interface ChildConfig {
+  readonly paperless: { readonly url: string; readonly token: string }
+  readonly papra: { readonly url: string; readonly apiKey: string; readonly organizationId: string }
+  readonly statePath: string
+  readonly reportDirectory: string
+  readonly direction: Direction
+  readonly concurrency: number
+}
+
+/** The environment the child reads its configuration from (a simulator's secrets are test-only). */
+export const childEnvironment = (config: ChildConfig): Record<string, string> => ({
+  [ENV.paperlessUrl]: config.paperless.url,
+  [ENV.paperlessToken]: config.paperless.token,
+  [ENV.papraUrl]: config.papra.url,
+  [ENV.papraApiKey]: config.papra.apiKey,
+  [ENV.papraOrganization]: config.papra.organizationId,
+  [ENV.statePath]: config.statePath,
+  [ENV.reportDirectory]: config.reportDirectory,
+  [ENV.direction]: config.direction,
+  [ENV.concurrency]: String(config.concurrency),
+})
+
+const required = (name: string) => {
+  const value = process.env[name]
+  if (value === undefined || value === "") throw new Error(`${name} is not set`)
+  return value
+}
+
+/** The child's side of `childEnvironment`. */
+export const configFromEnvironment = () => {
+  const direction = required(ENV.direction)
+  if (direction !== "paperless-to-papra" && direction !== "papra-to-paperless")
+    throw new Error(`${ENV.direction}: unknown direction ${direction}`)
+  const target: EngineTarget = {
+    servers: {
+      paperless: { url: required(ENV.paperlessUrl), auth: PaperlessAuth.token(required(ENV.paperlessToken)) },
+      papra: {
+        url: required(ENV.papraUrl),
+        apiKey: Redacted.make(required(ENV.papraApiKey)),
+        organizationId: required(ENV.papraOrganization),
+      },
+    },
+    statePath: required(ENV.statePath),
+    reportDirectory: required(ENV.reportDirectory),
+  }
+  return { target, direction, concurrency: Number(required(ENV.concurrency)) } as const
+}
