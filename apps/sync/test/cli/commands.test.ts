@@ -118,6 +118,33 @@ describe("paperbridge migrate", { timeout: 30_000 }, () => {
   })
 })
 
+describe("paperbridge migrate --to paperless", { timeout: 30_000 }, () => {
+  it("carries Papra's documents to Paperless-ngx and reports in that direction", async () => {
+    const w = await start({ documents: 0 })
+    w.papra.seed({
+      tags: [{ name: "Letters" }],
+      documents: [
+        { name: "Letter from the bank", bytes: "Dear customer,\nyour statement.\n", tags: ["Letters"] },
+        { name: "Gas bill", bytes: "Gas bill for March\n" },
+      ],
+    })
+    const plan = await runPaperbridge(["plan", "--to", "paperless", "--json", ...w.serverFlags], {
+      env: w.env,
+    })
+    expect(plan.exitCode).toBe(0)
+    expect(JSON.parse(plan.stdout.join(""))).toMatchObject({
+      direction: "papra-to-paperless",
+      documents: { total: 2, toCopy: 2 },
+    })
+    const run = await runPaperbridge(["migrate", "--to", "paperless", ...w.serverFlags], { env: w.env })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout.join("\n")).toContain("Finished papra-to-paperless: 2 copied")
+    const status = await runPaperbridge(["status", "--to", "paperless", ...w.serverFlags])
+    expect(status.stdout.join("\n")).toMatch(/Pair: papra:.* → paperless:/)
+    expect(status.stdout.join("\n")).toMatch(/Linked: 2 documents/)
+  })
+})
+
 describe("paperbridge: servers that refuse or cannot be reached (exit 3)", { timeout: 30_000 }, () => {
   it("a wrong Papra key or Paperless token: exit 3, says what to check, never prints the secret", async () => {
     const w = await start({ documents: 1 })
