@@ -2,7 +2,7 @@ import { Command, ValidationError } from "@effect/cli"
 import * as Effect from "effect/Effect"
 import { CliConsole } from "./cli/console.js"
 import { demoCommand } from "./cli/demo.js"
-import { explainFailure } from "./cli/failures.js"
+import { CliFailure, explainFailure } from "./cli/failures.js"
 import { initCommand } from "./cli/init.js"
 import { migrateCommand } from "./cli/migrate.js"
 import { planCommand } from "./cli/plan.js"
@@ -10,7 +10,16 @@ import { statusCommand } from "./cli/status.js"
 import { verifyCommand } from "./cli/verify.js"
 import { ExitCode } from "./config/errors.js"
 
-export const paperbridge = Command.make("paperbridge").pipe(
+// Without a command there is nothing to do: say which there are, as a usage error.
+const noCommand = () =>
+  new CliFailure({
+    exitCode: ExitCode.usage,
+    lines: [
+      "Usage: paperbridge init|plan|migrate|status|verify|demo [options] (paperbridge --help for more)",
+    ],
+  })
+
+export const paperbridge = Command.make("paperbridge", {}, noCommand).pipe(
   Command.withDescription("Move and keep documents in sync between Paperless-ngx and Papra."),
   Command.withSubcommands([
     initCommand,

@@ -6,6 +6,9 @@ describe("paperbridge CLI: usage", () => {
   it("answers 2 for an unknown command or a bad flag value", async () => {
     expect((await runPaperbridge(["frobnicate"])).exitCode).toBe(2)
     expect((await runPaperbridge(["plan", "--to", "nowhere"])).exitCode).toBe(2)
+    const bare = await runPaperbridge([])
+    expect(bare.exitCode).toBe(2)
+    expect(bare.stderr.join("\n")).toContain("Usage: paperbridge init|plan|migrate|status|verify|demo")
   })
 
   it("answers 2 and points at init when there is no configuration", async () => {

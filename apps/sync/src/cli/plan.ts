@@ -5,17 +5,14 @@ import type { Servers } from "../engine/servers.js"
 import { CliConsole } from "./console.js"
 import { outputOptions, sharedOptions } from "./flags.js"
 import { planText } from "./output.js"
-import { prepareRun, type RunSettings, readOnlyStatePath, runLayers } from "./settings.js"
+import { prepareRun, type RunSettings, withReadOnlyState } from "./settings.js"
 
 /**
  * The dry run. It sends only reads to the servers, and it never creates the state file: without
  * one it reads a throwaway empty store (the lead's planMigration needs a store to ask about links).
  */
 export const runPlan = (servers: Servers, settings: RunSettings) =>
-  Effect.gen(function* () {
-    const statePath = yield* readOnlyStatePath(settings.statePath)
-    return yield* planMigration(settings.engine).pipe(Effect.provide(runLayers(servers, settings, statePath)))
-  }).pipe(Effect.scoped)
+  withReadOnlyState(servers, settings, planMigration(settings.engine))
 
 export const planCommand = Command.make("plan", { ...sharedOptions, json: outputOptions.json }, (flags) =>
   Effect.gen(function* () {

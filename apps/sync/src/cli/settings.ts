@@ -160,10 +160,21 @@ export const prepareRun = (flags: SharedFlags, use: PapraUse) =>
  * The state file to read when the command must not create one: the real one when it exists,
  * otherwise a throwaway empty one in a temporary directory removed with the scope.
  */
-export const readOnlyStatePath = (statePath: string) =>
+const readOnlyStatePath = (statePath: string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     if (yield* fs.exists(statePath).pipe(Effect.orElseSucceed(() => false))) return statePath
     const directory = yield* fs.makeTempDirectoryScoped({ prefix: "paperbridge-plan-" })
     return Path.join(directory, "state.db")
   })
+
+/** Runs a read-only step (plan, verify) against both servers and a state file it never creates. */
+export const withReadOnlyState = <A, E, R>(
+  servers: Servers,
+  settings: RunSettings,
+  step: Effect.Effect<A, E, R>,
+) =>
+  Effect.gen(function* () {
+    const statePath = yield* readOnlyStatePath(settings.statePath)
+    return yield* step.pipe(Effect.provide(runLayers(servers, settings, statePath)))
+  }).pipe(Effect.scoped)

@@ -7,14 +7,11 @@ import { CliConsole } from "./console.js"
 import { CliFailure } from "./failures.js"
 import { outputOptions, sharedOptions } from "./flags.js"
 import { verifyText } from "./output.js"
-import { prepareRun, type RunSettings, readOnlyStatePath, runLayers } from "./settings.js"
+import { prepareRun, type RunSettings, withReadOnlyState } from "./settings.js"
 
 /** Compares both sides of every link; like plan, it never creates a state file. */
 export const runVerify = (servers: Servers, settings: RunSettings) =>
-  Effect.gen(function* () {
-    const statePath = yield* readOnlyStatePath(settings.statePath)
-    return yield* verify(settings.engine).pipe(Effect.provide(runLayers(servers, settings, statePath)))
-  }).pipe(Effect.scoped)
+  withReadOnlyState(servers, settings, verify(settings.engine))
 
 export const verifyCommand = Command.make("verify", { ...sharedOptions, json: outputOptions.json }, (flags) =>
   Effect.gen(function* () {
