@@ -214,3 +214,32 @@ describe("a migration SIGKILLed while it creates a definition", () => {
     }
   })
 })
+
+describe("a migration into Paperless SIGKILLed after Paperless accepted an upload", () => {
+  // Engine bug: a HalfDone upload without a recorded task id is looked up by checksum only, which misses a queued consumption, so it is posted again (a duplicate on 3.0).
+  it.skip("does not post the file again while Paperless is still consuming it", async () => {
+    const direction = "papra-to-paperless"
+    const small = makeDemoCorpus({ documents: 3, oversized: false })
+    // Real Paperless consumes about one document a second; the resume reaches the file before that.
+    const pair = await startPair({ direction, generation: "3.0", corpus: small, consumeMs: 3_000 })
+    const child = prepareChild(pair.paperless, pair.papra, pair.target, direction, { concurrency: 1 })
+    try {
+      const call = targetCall(direction, "documents")
+      pair.paperless.faults.add({ ...call, fault: { kind: "latency", ms: 300 } })
+      // Killed while the first upload is held up: Paperless queues it after the child is gone.
+      const run = await child.run(requestArrives(pair.paperless.faults, call, 1).then(() => sleep(100)))
+      expect(run.killed).toBe(true)
+      pair.paperless.faults.clear()
+      await sleep(300)
+      const finished = await runEngine(pair.target, direction)
+      expect(finished.documents.failed).toBe(0)
+      await pair.paperless.settle()
+      const files = distinctFiles(small).size
+      expect((await paperlessView(pair.target.servers)).count).toBe(files)
+      expect(paperlessUploads(pair.paperless).filter((request) => request.status === 200)).toHaveLength(files)
+    } finally {
+      child.dispose()
+      await pair.close()
+    }
+  })
+})
