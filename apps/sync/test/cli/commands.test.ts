@@ -1,6 +1,9 @@
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
+import * as Effect from "effect/Effect"
 import { afterEach, describe, expect, it } from "vitest"
+import { paperlessEndpoint, papraEndpoint } from "../../src/state/endpoints.js"
+import { StateStore } from "../../src/state/store.js"
 import { type CliWorld, exists, runPaperbridge, startCliWorld } from "./run.js"
 
 let world: CliWorld | undefined
@@ -115,6 +118,25 @@ describe("paperbridge migrate", { timeout: 30_000 }, () => {
     const verify = await runPaperbridge(["verify", ...w.serverFlags], { env: w.env })
     expect(verify.exitCode).toBe(1)
     expect(verify.stdout.join("\n")).toMatch(new RegExp(`→ ${first}: metadata differs`))
+  })
+})
+
+describe("paperbridge status", { timeout: 30_000 }, () => {
+  it("lists half-done journal entries that the next run will reconcile", async () => {
+    const w = await start({ documents: 1 })
+    expect((await runPaperbridge(["migrate", "--quiet", ...w.serverFlags], { env: w.env })).exitCode).toBe(0)
+    const pair = {
+      source: paperlessEndpoint(w.paperless.url),
+      target: papraEndpoint(w.papra.url, w.papra.organizationId),
+    }
+    // What a process killed in the middle of an upload leaves behind.
+    await Effect.flatMap(StateStore, (store) =>
+      store.journal.begin(pair, { kind: "document", operation: "upload", sourceId: "4242", sha256: "ab" }),
+    ).pipe(Effect.provide(StateStore.layer({ path: w.statePath })), Effect.scoped, Effect.runPromise)
+    const status = await runPaperbridge(["status", ...w.serverFlags])
+    expect(status.exitCode).toBe(0)
+    expect(status.stdout.join("\n")).toContain("Pending (half-done, reconciled by the next run): 1")
+    expect(status.stdout.join("\n")).toMatch(/ {2}- upload document 4242 \(since \d{4}-/)
   })
 })
 
