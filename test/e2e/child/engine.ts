@@ -1,7 +1,10 @@
 // The engine run shared by the crash/resume suites and the child process they kill: kept apart
 // from world.ts so the child loads only the engine, not the simulators.
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { defaultMappingConfig } from "@paperbridge/mapping"
+import * as Paperless from "@paperbridge/paperless"
 import { PaperlessAuth } from "@paperbridge/paperless"
+import * as Papra from "@paperbridge/papra"
 import {
   type Direction,
   migrate,
@@ -24,11 +27,32 @@ export interface EngineTarget {
 
 export type MigrationResult = Effect.Effect.Success<ReturnType<typeof migrate>>
 
+/**
+ * The clients as the CLI builds them, or with a short Papra upload timeout: a client that gives up
+ * on an upload the server still completes, i.e. an upload whose answer was lost.
+ */
+const clients = (servers: Servers, papraUploadTimeoutMs: number | undefined) =>
+  papraUploadTimeoutMs === undefined
+    ? serverLayers(servers)
+    : Layer.mergeAll(
+        Paperless.layer({ baseUrl: servers.paperless.url, auth: servers.paperless.auth }),
+        Papra.layer({
+          baseUrl: servers.papra.url,
+          apiKey: servers.papra.apiKey,
+          organizationId: servers.papra.organizationId,
+          uploadTimeoutMs: papraUploadTimeoutMs,
+        }),
+      ).pipe(Layer.provide(FetchHttpClient.layer))
+
 /** One migration between the two servers, with the defaults the CLI uses. */
 export const runEngine = (
   target: EngineTarget,
   direction: Direction,
-  options: { readonly concurrency?: number; readonly onEvent?: (event: SyncEvent) => void } = {},
+  options: {
+    readonly concurrency?: number
+    readonly onEvent?: (event: SyncEvent) => void
+    readonly papraUploadTimeoutMs?: number
+  } = {},
 ): Promise<MigrationResult> =>
   migrate({
     pair: pairOf(target.servers, direction),
@@ -41,7 +65,10 @@ export const runEngine = (
     onEvent: (event) => Effect.sync(() => options.onEvent?.(event)),
   }).pipe(
     Effect.provide(
-      Layer.mergeAll(serverLayers(target.servers), StateStore.layer({ path: target.statePath })),
+      Layer.mergeAll(
+        clients(target.servers, options.papraUploadTimeoutMs),
+        StateStore.layer({ path: target.statePath }),
+      ),
     ),
     Effect.runPromise,
   )
