@@ -187,6 +187,8 @@ describe.concurrent("a migration SIGKILLed at random points and run again", () =
         await pair.close()
       }
     },
+    // Two children load the engine under tsx (seconds of CPU each) while three other scenarios run.
+    200_000,
   )
 })
 

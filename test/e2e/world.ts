@@ -136,7 +136,7 @@ export const prepareChild = (
           killed = true
           child.kill("SIGKILL")
         }
-        const timeoutMs = options.timeoutMs ?? 90_000
+        const timeoutMs = options.timeoutMs ?? 150_000
         const timer = setTimeout(() => {
           killNow()
           reject(new Error(`the child migration did not finish in ${timeoutMs} ms: ${stderr}`))
