@@ -5,12 +5,15 @@ import { defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessAuth } from "@paperbridge/paperless"
 import {
   type Direction,
+  type MigrationResult,
   migrate,
   pairOf,
   type Servers,
   StateStore,
   type SyncEvent,
   serverLayers,
+  type VerifyReport,
+  verify,
 } from "@paperbridge/sync"
 import { type DemoCorpus, makeDemoCorpus, seedPaperless } from "@paperbridge/sync/demo"
 import {
@@ -66,7 +69,7 @@ export const runMigration = (
   world: World,
   direction: Direction,
   overrides: { readonly concurrency?: number; readonly limit?: number } = {},
-) =>
+): Promise<MigrationResult> =>
   migrate({
     pair: pairOf(world.servers, direction),
     direction,
@@ -76,6 +79,18 @@ export const runMigration = (
     mapping: defaultMappingConfig,
     reportDirectory: Path.join(world.directory, "reports"),
     onEvent: (event) => Effect.sync(() => void world.events.push(event)),
+  }).pipe(
+    Effect.provide(Layer.mergeAll(serverLayers(world.servers), StateStore.layer({ path: world.statePath }))),
+    Effect.runPromise,
+  )
+
+/** Compares both sides of every link after a migration in `direction`. */
+export const runVerify = (world: World, direction: Direction): Promise<VerifyReport> =>
+  verify({
+    pair: pairOf(world.servers, direction),
+    direction,
+    mapping: defaultMappingConfig,
+    concurrency: 4,
   }).pipe(
     Effect.provide(Layer.mergeAll(serverLayers(world.servers), StateStore.layer({ path: world.statePath }))),
     Effect.runPromise,

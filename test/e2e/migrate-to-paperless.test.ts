@@ -5,7 +5,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { afterEach, describe, expect, it } from "vitest"
-import { runMigration, startWorld, type World } from "./harness.js"
+import { runMigration, runVerify, startWorld, type World } from "./harness.js"
 
 let world: World | undefined
 afterEach(async () => {
@@ -87,6 +87,10 @@ describe.each(["3.0", "2.20"] as const)("Papra → Paperless %s migration", (gen
     const related = (second?.custom_fields ?? []).find((entry) => field.get(entry.field)?.name === "Related")
     // Paperless links are symmetric: document 2 also shows the back-link from document 3.
     expect(related?.value).toContain(first1?.id)
+
+    const verified = await runVerify(world, "papra-to-paperless")
+    expect(verified.drift).toEqual([])
+    expect(verified.checked).toBeGreaterThan(0)
 
     const again = await runMigration(world, "papra-to-paperless")
     expect(again.documents.uploaded).toBe(0)

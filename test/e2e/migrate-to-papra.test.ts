@@ -4,7 +4,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { afterEach, describe, expect, it } from "vitest"
-import { runMigration, smallCorpus, startWorld, type World } from "./harness.js"
+import { runMigration, runVerify, smallCorpus, startWorld, type World } from "./harness.js"
 
 let world: World | undefined
 afterEach(async () => {
@@ -50,6 +50,10 @@ describe.each(["3.0", "2.20"] as const)("Paperless %s → Papra migration", (gen
       const correspondent = carried?.customProperties.find((property) => property.name === "Correspondent")
       expect(JSON.stringify(correspondent?.value)).toContain(source.correspondent ?? "")
     }
+
+    const verified = await runVerify(world, "paperless-to-papra")
+    expect(verified.drift).toEqual([])
+    expect(verified.checked).toBeGreaterThan(0)
 
     const second = await runMigration(world, "paperless-to-papra")
     expect(second.documents.uploaded).toBe(0)

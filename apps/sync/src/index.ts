@@ -23,7 +23,7 @@ export { type LoadedConfig, loadConfig, parseConfig, statePathOf } from "./confi
 export { applyOverrides, type ConfigOverrides, OVERRIDE_FLAGS } from "./config/overrides.js"
 export { type PaperlessCredentials, resolveSecrets, type Secrets } from "./config/secrets.js"
 export * from "./engine/events.js"
-export { migrate } from "./engine/migrate.js"
+export { type MigrationResult, migrate } from "./engine/migrate.js"
 export type { DocumentFilters, EngineOptions } from "./engine/options.js"
 export { planMigration } from "./engine/plan.js"
 export type { DriftProblem, PlanReport, VerifyReport } from "./engine/reports.js"

@@ -78,12 +78,7 @@ const mappingOf = (loaded: LoadedConfig): Either.Either<MappingConfig, ConfigErr
 
 const filtersOf = (loaded: LoadedConfig): Either.Either<DocumentFilters, ConfigError> => {
   const { query, tags, since, limit } = loaded.config.filters
-  // The engine filters by one tag; several would silently mean "the first", so they are refused.
-  if (tags !== undefined && tags.length > 1)
-    return Either.left(
-      new ConfigError({ source: loaded.file, problems: ["filters.tags: only one tag can be given for now"] }),
-    )
-  return Either.right({ query, tag: tags?.[0], since, limit })
+  return Either.right({ query, tags, since, limit })
 }
 
 /** Which pair of endpoints (in which direction) the state store keys this config's rows by; needs no secret. */

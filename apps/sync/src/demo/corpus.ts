@@ -164,11 +164,12 @@ export const makeDemoCorpus = (
     if (original) documents.push({ ...original, title: `${original.title} (scan again)`, notes: [] })
   }
   if (options.oversized ?? true) {
+    // A scan, not text: both servers put a document's whole text in every JSON answer about it.
     documents.push({
       title: "Scanned archive box (oversized)",
-      fileName: "archive-box.txt",
-      mimeType: "text/plain",
-      bytes: Buffer.alloc(OVERSIZED_BYTES, "archive box line\n"),
+      fileName: "archive-box.pdf",
+      mimeType: "application/pdf",
+      bytes: Buffer.concat([makePdf(["Scanned archive box"]), Buffer.alloc(OVERSIZED_BYTES, "%")]),
       created: "2018-12-31",
       tags: ["Home"],
       notes: [],

@@ -143,6 +143,9 @@ const writeReport = (directory: string, runId: string, summary: RunSummary) =>
     return path
   })
 
+/** What a finished migration answers: its summary, its id and where its report was written. */
+export type MigrationResult = RunSummary & { readonly reportPath: string; readonly runId: string }
+
 /**
  * A one-shot migration in the configured direction: definitions, then documents (streamed, with
  * bounded concurrency), then document relations. Safe to interrupt at any instant and run again.
@@ -152,7 +155,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
     const store = yield* StateStore
     const startedAt = yield* DateTime.now
     const run = yield* store.runs.start(options.pair, "migrate")
-    const finish = (exit: Exit.Exit<RunSummary & { reportPath: string }, unknown>) =>
+    const finish = <A, E>(exit: Exit.Exit<A, E>) =>
       Exit.match(exit, {
         onFailure: (cause) =>
           store.runs
@@ -211,6 +214,6 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "done" })
       yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
-      return { ...summary, reportPath, runId: run.id }
+      return { ...summary, reportPath, runId: run.id } satisfies MigrationResult as MigrationResult
     }).pipe(Effect.scoped, Effect.onExit(finish))
   })

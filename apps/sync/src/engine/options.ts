@@ -6,8 +6,8 @@ import type { Direction, SyncEvent } from "./events.js"
 export interface DocumentFilters {
   /** Source-side full-text search. */
   readonly query?: string | undefined
-  /** Only documents carrying this tag (by name) on the source. */
-  readonly tag?: string | undefined
+  /** Only documents carrying every one of these tags (by name, any letter case) on the source. */
+  readonly tags?: ReadonlyArray<string> | undefined
   /** Only documents changed on the source since this date or instant (ISO 8601). */
   readonly since?: string | undefined
   /** At most this many documents per run. */

@@ -19,13 +19,16 @@ export const paperlessSource = (filters: DocumentFilters) =>
     }
     if (filters.query !== undefined) query.query = filters.query
     if (filters.since !== undefined) query.modified__gt = filters.since
-    if (filters.tag !== undefined) {
-      const name = filters.tag
-      const found = yield* Stream.runCollect(paperless.tags.stream({ name__iexact: name }))
-      const tag = [...found].find((candidate) => candidate.name.toLowerCase() === name.toLowerCase())
-      if (tag === undefined)
-        return yield* new InvalidFilter({ filter: "tag", reason: `Paperless has no tag named "${name}"` })
-      query.tags__id__all = [tag.id]
+    if (filters.tags !== undefined && filters.tags.length > 0) {
+      const ids: Array<number> = []
+      for (const name of filters.tags) {
+        const found = yield* Stream.runCollect(paperless.tags.stream({ name__iexact: name }))
+        const tag = [...found].find((candidate) => candidate.name.toLowerCase() === name.toLowerCase())
+        if (tag === undefined)
+          return yield* new InvalidFilter({ filter: "tag", reason: `Paperless has no tag named "${name}"` })
+        ids.push(tag.id)
+      }
+      query.tags__id__all = ids
     }
     const first = yield* paperless.documents.list({ ...query, page_size: 1 })
     const total = filters.limit === undefined ? first.count : Math.min(first.count, filters.limit)
@@ -48,10 +51,10 @@ export const papraSource = (filters: DocumentFilters) =>
     let documents: Stream.Stream<PapraDocumentListItem, unknown> = papra.documents.list(
       filters.query === undefined ? {} : { searchQuery: filters.query },
     )
-    if (filters.tag !== undefined) {
-      const wanted = filters.tag.toLowerCase()
+    const wanted = (filters.tags ?? []).map((name) => name.toLowerCase())
+    if (wanted.length > 0) {
       documents = Stream.filter(documents, (document) =>
-        document.tags.some((tag) => tag.name.toLowerCase() === wanted),
+        wanted.every((name) => document.tags.some((tag) => tag.name.toLowerCase() === name)),
       )
     }
     if (filters.since !== undefined) {
@@ -60,7 +63,7 @@ export const papraSource = (filters: DocumentFilters) =>
     }
     const total = filters.limit === undefined ? page.total : Math.min(page.total, filters.limit)
     return {
-      total: filters.tag === undefined && filters.since === undefined ? total : undefined,
+      total: wanted.length === 0 && filters.since === undefined ? total : undefined,
       documents: limited(documents, filters.limit),
     }
   })

@@ -59,9 +59,30 @@ export const paperlessPatch = (
   const keptFields = options.freshUpload
     ? []
     : (current.custom_fields ?? []).filter((entry) => !managedFields.has(entry.field))
+  // Paperless document links are symmetric: a link another document made to this one shows up
+  // here too. Dropping it would delete it on that other document as well, so links only grow.
+  const currentLinks = new Map(
+    (current.custom_fields ?? []).flatMap((entry) =>
+      context.paperlessFields.get(entry.field)?.data_type === "documentlink" && Array.isArray(entry.value)
+        ? [[entry.field as number, entry.value as ReadonlyArray<number>] as const]
+        : [],
+    ),
+  )
+  const withBackLinks = (field: number, value: MappedPaperlessDocument["customFields"][number]["value"]) => {
+    const existing = currentLinks.get(field)
+    return existing === undefined || !Array.isArray(value) ? value : sortedNumbers([...existing, ...value])
+  }
+  const mappedFields = mapped.customFields.map((entry) => ({
+    field: entry.field,
+    value: withBackLinks(entry.field, entry.value),
+  }))
+  const backLinksOnly = [...currentLinks]
+    .filter(([field]) => ![...mappedFields, ...keptFields].some((entry) => entry.field === field))
+    .map(([field, value]) => ({ field, value: sortedNumbers(value) }))
   const fields = [
     ...keptFields.map((entry) => ({ field: entry.field, value: entry.value })),
-    ...mapped.customFields.map((entry) => ({ field: entry.field, value: entry.value })),
+    ...mappedFields,
+    ...backLinksOnly,
   ].sort((a, b) => a.field - b.field)
   const patch: { -readonly [K in keyof DocumentUpdate]: DocumentUpdate[K] } = {}
   if (current.title !== mapped.title) patch.title = mapped.title
@@ -79,7 +100,10 @@ export const paperlessPatch = (
   if ((current.archive_serial_number ?? null) !== mapped.archiveSerialNumber)
     patch.archive_serial_number = mapped.archiveSerialNumber
   const currentFields = [...(current.custom_fields ?? [])]
-    .map((entry) => ({ field: entry.field, value: entry.value }))
+    .map((entry) => ({
+      field: entry.field,
+      value: Array.isArray(entry.value) ? sortedNumbers(entry.value as ReadonlyArray<number>) : entry.value,
+    }))
     .sort((a, b) => a.field - b.field)
   if (!sameList(currentFields, fields))
     patch.custom_fields = fields.map((entry) => ({
