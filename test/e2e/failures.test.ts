@@ -194,8 +194,7 @@ describe.concurrent("documents the target refuses", () => {
     }
   })
 
-  // Engine bug: a refused upload stays a pending journal entry (never journal.fail) and its failure record outlives the source document.
-  it.skip("a refused document that left the source leaves no failure and no half-done entry behind", async () => {
+  it("a refused document that left the source leaves no failure and no half-done entry behind", async () => {
     const base = makeDemoCorpus({ documents: 2, oversized: false })
     const big: DemoDocument = {
       ...(base.documents[0] as DemoDocument),

@@ -19,6 +19,7 @@ import { PapraClient, type PapraClientShape, PapraCustomPropertyId } from "@pape
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { EntityKind, Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
@@ -281,6 +282,34 @@ const createOnPaperless = (
   })
 
 /**
+ * A create cut off by a crash stays half-done in the journal, and the next plan finds the object
+ * by name instead of creating it again: settle such entries with what was found.
+ */
+const settleFoundCreates = (pair: Pair, direction: Direction, context: MappingContext) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const pending = (yield* store.journal.halfDone(pair)).filter((entry) => entry.operation === "create")
+    for (const entry of pending) {
+      const linked = yield* store.links.findTarget(pair, entry.kind, entry.sourceId)
+      const byName = entry.sourceId.startsWith("property:")
+        ? context.papra.properties.find(
+            (property) => property.name === entry.sourceId.slice("property:".length),
+          )?.id
+        : entry.sourceId.startsWith("field:")
+          ? context.paperless.customFields.find(
+              (field) => field.name === entry.sourceId.slice("field:".length),
+            )?.id
+          : undefined
+      const targetId = Option.isSome(linked)
+        ? linked.value.targetId
+        : byName === undefined
+          ? undefined
+          : String(byName)
+      if (targetId !== undefined) yield* store.journal.complete(entry.id, { targetId })
+    }
+  })
+
+/**
  * Phase one of a run: makes sure every tag, field/property and option the documents need exists
  * on the target (reusing same-named ones), links them all, and returns the context the documents
  * are mapped with.
@@ -301,6 +330,7 @@ export const prepareDefinitions = (
     const after = created > 0 ? yield* loadContext(pair, direction, config) : before
     const links: IdLinks = yield* planOrFail(linkDefinitions(after, direction))
     yield* saveNewLinks(pair, direction, links)
+    yield* settleFoundCreates(pair, direction, mappingContext({ ...after, links }))
     return {
       context: mappingContext({ ...after, links }),
       created,

@@ -112,6 +112,30 @@ const writeRelations = (state: RunState) =>
     }
   })
 
+const unfiltered = (filters: EngineOptions["filters"]) =>
+  filters.query === undefined &&
+  (filters.tags === undefined || filters.tags.length === 0) &&
+  filters.since === undefined &&
+  filters.limit === undefined
+
+/**
+ * After a run that saw every source document: failures and half-done uploads of documents that
+ * are no longer on the source are settled, so `status` does not report them forever.
+ */
+const forgetVanishedSources = (state: RunState) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const seen = state.seen
+    for (const entry of yield* store.journal.halfDone(state.pair)) {
+      if (entry.operation !== "upload" || seen.has(entry.sourceId)) continue
+      yield* store.journal.fail(entry.id, "the source document is gone")
+    }
+    for (const failure of yield* store.failures.list(state.pair)) {
+      if (failure.kind === "document" && !seen.has(failure.sourceId))
+        yield* store.failures.clear(state.pair, "document", failure.sourceId)
+    }
+  })
+
 const summarize = (
   state: RunState,
   startedAt: DateTime.Utc,
@@ -202,6 +226,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
         const source = yield* papraSource(options.filters)
         yield* forEachDocument(state, source.documents, (document) => carryToPaperless(state, document))
       }
+      if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
       yield* writeRelations(state)
       const summary = yield* summarize(state, startedAt, lossiness, definitions.created)

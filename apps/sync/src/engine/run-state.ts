@@ -20,10 +20,12 @@ export interface RunState {
   readonly losses: Ref.Ref<ReadonlyMap<string, number>>
   /** Source documents whose links to other documents could not be written yet. */
   readonly pendingRelations: Ref.Ref<ReadonlySet<string>>
+  /** Every source document this run looked at (mutable: copying it per document would be quadratic). */
+  readonly seen: Set<string>
 }
 
 export const makeRunState = (
-  input: Omit<RunState, "counts" | "bytes" | "failures" | "losses" | "pendingRelations">,
+  input: Omit<RunState, "counts" | "bytes" | "failures" | "losses" | "pendingRelations" | "seen">,
 ) =>
   Effect.all({
     counts: Ref.make(emptyOutcomeCounts()),
@@ -31,7 +33,7 @@ export const makeRunState = (
     failures: Ref.make<RunState["failures"] extends Ref.Ref<infer A> ? A : never>([]),
     losses: Ref.make<ReadonlyMap<string, number>>(new Map()),
     pendingRelations: Ref.make<ReadonlySet<string>>(new Set()),
-  }).pipe(Effect.map((refs): RunState => ({ ...input, ...refs })))
+  }).pipe(Effect.map((refs): RunState => ({ ...input, ...refs, seen: new Set() })))
 
 export interface DocumentResult {
   readonly sourceId: string
@@ -63,6 +65,7 @@ export const record = (state: RunState, result: DocumentResult) =>
         }
         return next
       })
+    state.seen.add(result.sourceId)
     yield* Ref.update(state.pendingRelations, (pending) => {
       const next = new Set(pending)
       if (result.pendingRelations === true) next.add(result.sourceId)

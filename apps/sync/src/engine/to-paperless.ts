@@ -21,6 +21,7 @@ import { PapraClient, PapraDocumentId, type PapraDocumentListItem } from "@paper
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
@@ -143,6 +144,29 @@ const findOnPaperless = (sha256: string, md5: string) =>
     return yield* paperless.documents.findByChecksum(server.generation === "2.20" ? md5 : sha256)
   })
 
+/**
+ * A crash between posting a file and saving its task id leaves the file possibly still in
+ * Paperless's queue, where no checksum lookup can see it; 3.0 would then accept a second copy.
+ * So wait until no consumption of a file of that name is pending. (2.20 refuses the second copy
+ * itself, naming the first, and has no list of active tasks.)
+ */
+const awaitQueuedUpload = (fileName: string) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    if ((yield* paperless.server).generation !== "3.0") return
+    const queued = paperless.tasks
+      .active()
+      .pipe(
+        Effect.map((tasks) =>
+          tasks.some((task) => task.name === "consume_file" && task.fileName === fileName),
+        ),
+      )
+    yield* Effect.repeat(queued, {
+      while: (stillQueued) => stillQueued,
+      schedule: Schedule.spaced("500 millis").pipe(Schedule.upTo("30 minutes")),
+    })
+  })
+
 const settleTask = (taskId: TaskUuid) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
@@ -193,6 +217,8 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
       // The upload was posted before the crash: follow its task instead of posting again.
       settled = yield* settleTask(begun.entry.taskId as TaskUuid)
     }
+    if (settled === undefined && begun._tag === "HalfDone")
+      yield* awaitQueuedUpload(mapped.originalFileName || document.originalName)
     if (settled === undefined) {
       const found = yield* findOnPaperless(spooled.sha256, spooled.md5)
       if (Option.isSome(found))
