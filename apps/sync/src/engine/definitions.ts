@@ -285,7 +285,7 @@ const createOnPaperless = (
  * A create cut off by a crash stays half-done in the journal, and the next plan finds the object
  * by name instead of creating it again: settle such entries with what was found.
  */
-const settleFoundCreates = (pair: Pair, direction: Direction, context: MappingContext) =>
+const settleFoundCreates = (pair: Pair, context: MappingContext) =>
   Effect.gen(function* () {
     const store = yield* StateStore
     const pending = (yield* store.journal.halfDone(pair)).filter((entry) => entry.operation === "create")
@@ -330,7 +330,7 @@ export const prepareDefinitions = (
     const after = created > 0 ? yield* loadContext(pair, direction, config) : before
     const links: IdLinks = yield* planOrFail(linkDefinitions(after, direction))
     yield* saveNewLinks(pair, direction, links)
-    yield* settleFoundCreates(pair, direction, mappingContext({ ...after, links }))
+    yield* settleFoundCreates(pair, mappingContext({ ...after, links }))
     return {
       context: mappingContext({ ...after, links }),
       created,
