@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
 import type { PaperlessGeneration as Generation, PaperlessCorpus, SeedDocument } from "../../src/index.js"
 import { makePdf } from "../../src/pdf.js"
 
@@ -9,7 +10,9 @@ import { makePdf } from "../../src/pdf.js"
  * fixture addresses exists. Used by the fixture-conformance test.
  */
 
-export const fixtureRoot = "/work/shared/fixtures"
+// The recorded exchanges live beside the checkout (`../shared/fixtures`), as on CI.
+const besideCheckout = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../../../shared/fixtures")
+export const fixtureRoot = existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures"
 
 export interface Fixture {
   readonly file: string
