@@ -44,6 +44,8 @@ const killMidTransaction = (path: string) =>
         killGroup()
       }
     })
+    // A writer that cannot even start (no tsx) must fail the test at once, not time it out.
+    child.on("error", (cause) => resume(Effect.fail(new Error(`cannot start the writer: ${cause.message}`))))
     child.on("exit", (code, signal) =>
       resume(
         signal === "SIGKILL"
