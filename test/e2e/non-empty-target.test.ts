@@ -1,3 +1,4 @@
+import { PaperlessClient } from "@paperbridge/paperless"
 import { PapraClient } from "@paperbridge/papra"
 import { serverLayers } from "@paperbridge/sync"
 import * as Chunk from "effect/Chunk"
@@ -57,4 +58,54 @@ describe("migrating into a Papra organization that already holds documents", () 
     const linked = documents.find((document) => document.name === already[0]?.title)
     expect(linked?.tags.map((tag) => tag.name)).toContain("Personal")
   })
+})
+
+describe("migrating into a Paperless-ngx that already holds documents", () => {
+  it.each(["3.0", "2.20"] as const)(
+    "Paperless %s: identical files are linked, same-named tags and fields reused",
+    async (generation) => {
+      world = await startWorld({ generation })
+      const files = Array.from({ length: 6 }, (_, index) => Buffer.from(`Papra file ${index}\n`))
+      world.papra.seed({
+        tags: [{ name: "Finance" }],
+        customProperties: [{ name: "Reference", type: "text" }],
+        documents: files.map((bytes, index) => ({
+          name: `Papra ${index}`,
+          bytes,
+          mimeType: "text/plain",
+          tags: ["Finance"],
+          properties: { Reference: `R-${index}` },
+        })),
+      })
+      // Two of the files were already put into Paperless by hand, with a tag and a field of the same names.
+      world.paperless.seed({
+        tags: [{ name: "Finance" }],
+        customFields: [{ name: "Reference", dataType: "longtext" }],
+        documents: files.slice(0, 2).map((bytes, index) => ({ fileName: `by-hand-${index}.txt`, bytes })),
+      })
+      const summary = await runMigration(world, "papra-to-paperless")
+      expect(summary.failures).toEqual([])
+      expect(summary.documents["linked-existing"]).toBe(2)
+      expect(summary.documents.uploaded).toBe(4)
+      const state = await Effect.gen(function* () {
+        const paperless = yield* PaperlessClient
+        return {
+          documents: Chunk.toReadonlyArray(yield* Stream.runCollect(paperless.documents.stream())),
+          tags: Chunk.toReadonlyArray(yield* Stream.runCollect(paperless.tags.stream())),
+          fields: Chunk.toReadonlyArray(yield* Stream.runCollect(paperless.customFields.stream())),
+        }
+      }).pipe(Effect.provide(serverLayers(world.servers)), Effect.runPromise)
+      expect(state.documents).toHaveLength(files.length)
+      expect(state.tags.filter((tag) => tag.name === "Finance")).toHaveLength(1)
+      expect(state.fields.filter((field) => field.name === "Reference")).toHaveLength(1)
+      // The hand-made documents now carry the Papra metadata.
+      const finance = state.tags.find((tag) => tag.name === "Finance")?.id
+      expect(
+        state.documents.every((document) => finance !== undefined && document.tags.includes(finance)),
+      ).toBe(true)
+      expect(state.documents.map((document) => document.title).sort()).toEqual(
+        files.map((_, index) => `Papra ${index}`),
+      )
+    },
+  )
 })
