@@ -2,6 +2,8 @@ import type { MappingContext } from "@paperbridge/mapping"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import type { Pair } from "../state/endpoints.js"
+import { StateStore } from "../state/store.js"
+import type { SpooledFile } from "../transfer/spool.js"
 import { type DocumentOutcome, emptyOutcomeCounts, type SyncEvent } from "./events.js"
 import type { EngineOptions } from "./options.js"
 
@@ -97,3 +99,29 @@ export const describeFailure = (error: unknown): string => {
   if (typeof error === "object" && error !== null && "_tag" in error) return String(error._tag)
   return String(error)
 }
+
+/**
+ * The end of a document that could not be carried: the failure is recorded (the next run retries
+ * it) and reported; the run goes on.
+ */
+export const recordFailure = (state: RunState, sourceId: string, title: string) => (error: unknown) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const reason = describeFailure(error)
+    yield* store.failures.record(state.pair, { kind: "document", sourceId, reason, runId: state.runId })
+    return { sourceId, title, outcome: "failed", reason } satisfies DocumentResult
+  })
+
+/** The journal entry written before a file is sent: keyed by the source document and the file's hash. */
+export const beginUpload = (state: RunState, sourceId: string, file: SpooledFile) =>
+  Effect.flatMap(StateStore, (store) =>
+    store.journal.begin(state.pair, {
+      kind: "document",
+      operation: "upload",
+      sourceId,
+      runId: state.runId,
+      sha256: file.sha256,
+      md5: file.md5,
+      size: file.size,
+    }),
+  )

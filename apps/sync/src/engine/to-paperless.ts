@@ -26,7 +26,7 @@ import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
 import { ChecksumMismatch } from "./errors.js"
-import { type DocumentResult, describeFailure, type RunState } from "./run-state.js"
+import { beginUpload, type DocumentResult, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
 
@@ -201,15 +201,7 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
         expected: document.originalSha256Hash,
         actual: spooled.sha256,
       })
-    const begun = yield* store.journal.begin(state.pair, {
-      kind: DOCUMENT,
-      operation: "upload",
-      sourceId,
-      runId: state.runId,
-      sha256: spooled.sha256,
-      md5: spooled.md5,
-      size: spooled.size,
-    })
+    const begun = yield* beginUpload(state, sourceId, spooled)
     let settled: { readonly documentId: number; readonly outcome: "uploaded" | "linked-existing" } | undefined
     if (begun._tag === "AlreadyDone" && begun.entry.targetId !== null)
       settled = { documentId: Number(begun.entry.targetId), outcome: "uploaded" }
@@ -306,26 +298,7 @@ export const carryToPaperless = (state: RunState, document: PapraDocumentListIte
     }
     if (mapping.pendingRelations.length === 0) yield* store.snapshots.save(state.pair, sourceId, snapshot)
     return result
-  }).pipe(
-    Effect.catchAll((error) =>
-      Effect.gen(function* () {
-        const store = yield* StateStore
-        const reason = describeFailure(error)
-        yield* store.failures.record(state.pair, {
-          kind: DOCUMENT,
-          sourceId: document.id,
-          reason,
-          runId: state.runId,
-        })
-        return {
-          sourceId: document.id as string,
-          title: document.name,
-          outcome: "failed",
-          reason,
-        } satisfies DocumentResult
-      }),
-    ),
-  )
+  }).pipe(Effect.catchAll(recordFailure(state, document.id, document.name)))
 
 /** The relations pass for one document, once every document it links to is on Paperless. */
 export const relinkOnPaperless = (

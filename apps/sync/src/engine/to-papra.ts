@@ -25,7 +25,7 @@ import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
 import { ChecksumMismatch } from "./errors.js"
-import { type DocumentResult, describeFailure, type RunState } from "./run-state.js"
+import { beginUpload, type DocumentResult, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
 
@@ -214,15 +214,7 @@ const transfer = (
         expected: sourceSha256,
         actual: spooled.sha256,
       })
-    const begun = yield* store.journal.begin(state.pair, {
-      kind: DOCUMENT,
-      operation: "upload",
-      sourceId,
-      runId: state.runId,
-      sha256: spooled.sha256,
-      md5: spooled.md5,
-      size: spooled.size,
-    })
+    const begun = yield* beginUpload(state, sourceId, spooled)
     // After a crash (HalfDone) the file may be on Papra already because of us: that is an upload.
     const foundOutcome = begun._tag === "Started" ? "linked-existing" : "uploaded"
     let found: { readonly targetId: string; readonly outcome: "uploaded" | "linked-existing" } | undefined
@@ -327,23 +319,4 @@ export const carryToPapra = (state: RunState, document: PaperlessDocument, papra
     // leave the document looking unfinished.
     if (mapping.pendingRelations.length === 0) yield* store.snapshots.save(state.pair, sourceId, snapshot)
     return result
-  }).pipe(
-    Effect.catchAll((error) =>
-      Effect.gen(function* () {
-        const store = yield* StateStore
-        const reason = describeFailure(error)
-        yield* store.failures.record(state.pair, {
-          kind: DOCUMENT,
-          sourceId: String(document.id),
-          reason,
-          runId: state.runId,
-        })
-        return {
-          sourceId: String(document.id),
-          title: document.title,
-          outcome: "failed",
-          reason,
-        } satisfies DocumentResult
-      }),
-    ),
-  )
+  }).pipe(Effect.catchAll(recordFailure(state, String(document.id), document.title)))
