@@ -22,11 +22,11 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
+import { carryDocument } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
-import { beginUpload, type DocumentResult, type RunState, recordFailure } from "./run-state.js"
+import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
 
@@ -260,44 +260,19 @@ const mapFromPapra = (context: MappingContext, sourceId: string) =>
 /** Carries one Papra document to Paperless: file once (through the consumer), then metadata. */
 export const carryToPaperless = (state: RunState, document: PapraDocumentListItem) =>
   Effect.gen(function* () {
-    const store = yield* StateStore
     const sourceId = document.id as string
     const { mapping, snapshot } = yield* mapFromPapra(state.context, sourceId)
-    const hash = snapshotHash(canonicalJson(snapshot))
-    const base: DocumentResult = {
+    return yield* carryDocument(state, {
       sourceId,
       title: document.name,
-      outcome: "unchanged",
-      losses: mapping.losses,
-      pendingRelations: mapping.pendingRelations.length > 0,
-    }
-    const link = yield* store.links.findTarget(state.pair, DOCUMENT, sourceId)
-    let result: DocumentResult
-    if (Option.isSome(link)) {
-      const previous = yield* store.snapshots.get(state.pair, sourceId)
-      if (Option.isSome(previous) && previous.value.hash === hash)
-        return { ...base, targetId: link.value.targetId }
-      yield* applyToPaperless(state.context, Number(link.value.targetId), mapping.document, {
-        freshUpload: false,
-      })
-      result = { ...base, outcome: "updated", targetId: link.value.targetId }
-    } else {
-      const moved = yield* transfer(state, document, mapping.document)
-      if (moved._tag === "Duplicate") {
-        return {
-          ...base,
-          outcome: "duplicate",
-          targetId: moved.targetId,
-          reason: `the same file as Papra document ${moved.twinOf}, already on Paperless as ${moved.targetId}`,
-        } satisfies DocumentResult
-      }
-      yield* applyToPaperless(state.context, Number(moved.targetId), mapping.document, {
-        freshUpload: moved.outcome === "uploaded",
-      })
-      result = { ...base, outcome: moved.outcome, targetId: moved.targetId, bytes: moved.bytes }
-    }
-    if (mapping.pendingRelations.length === 0) yield* store.snapshots.save(state.pair, sourceId, snapshot)
-    return result
+      mapping,
+      snapshot,
+      transfer: transfer(state, document, mapping.document),
+      apply: (targetId, options) =>
+        applyToPaperless(state.context, Number(targetId), mapping.document, options),
+      duplicateReason: (twinOf, targetId) =>
+        `the same file as Papra document ${twinOf}, already on Paperless as ${targetId}`,
+    })
   }).pipe(Effect.catchAll(recordFailure(state, document.id, document.name)))
 
 /** The relations pass for one document, once every document it links to is on Paperless. */

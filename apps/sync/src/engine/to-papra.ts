@@ -21,11 +21,11 @@ import {
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
+import { carryDocument } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
-import { beginUpload, type DocumentResult, type RunState, recordFailure } from "./run-state.js"
+import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
 
@@ -274,49 +274,17 @@ const transfer = (
 /** Carries one Paperless document to Papra: file once, then metadata until it matches. */
 export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: Map<string, string>) =>
   Effect.gen(function* () {
-    const store = yield* StateStore
     const papra = yield* PapraClient
-    const sourceId = String(document.id)
     const mapping = paperlessDocumentToPapra(document, state.context)
-    const snapshot = documentSnapshot(paperlessDocumentAsMapped(document, state.context))
-    const hash = snapshotHash(canonicalJson(snapshot))
-    const base: DocumentResult = {
-      sourceId,
+    return yield* carryDocument(state, {
+      sourceId: String(document.id),
       title: document.title,
-      outcome: "unchanged",
-      losses: mapping.losses,
-      pendingRelations: mapping.pendingRelations.length > 0,
-    }
-
-    const link = yield* store.links.findTarget(state.pair, DOCUMENT, sourceId)
-    let result: DocumentResult
-    let targetId: string
-    if (Option.isSome(link)) {
-      targetId = link.value.targetId
-      const previous = yield* store.snapshots.get(state.pair, sourceId)
-      if (Option.isSome(previous) && previous.value.hash === hash) return { ...base, targetId }
-      yield* applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, {
-        freshUpload: false,
-      })
-      result = { ...base, outcome: "updated", targetId }
-    } else {
-      const moved = yield* transfer(state, document, mapping.document, papraIndex)
-      if (moved._tag === "Duplicate") {
-        return {
-          ...base,
-          outcome: "duplicate",
-          targetId: moved.targetId,
-          reason: `the same file as Paperless document ${moved.twinOf}, already on Papra as ${moved.targetId} (Papra keeps one copy per file)`,
-        } satisfies DocumentResult
-      }
-      targetId = moved.targetId
-      yield* applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, {
-        freshUpload: moved.outcome === "uploaded",
-      })
-      result = { ...base, outcome: moved.outcome, targetId, bytes: moved.bytes }
-    }
-    // With links still to write, the base waits for the relations pass: a crash before it must
-    // leave the document looking unfinished.
-    if (mapping.pendingRelations.length === 0) yield* store.snapshots.save(state.pair, sourceId, snapshot)
-    return result
+      mapping,
+      snapshot: documentSnapshot(paperlessDocumentAsMapped(document, state.context)),
+      transfer: transfer(state, document, mapping.document, papraIndex),
+      apply: (targetId, options) =>
+        applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, options),
+      duplicateReason: (twinOf, targetId) =>
+        `the same file as Paperless document ${twinOf}, already on Papra as ${targetId} (Papra keeps one copy per file)`,
+    })
   }).pipe(Effect.catchAll(recordFailure(state, String(document.id), document.title)))
