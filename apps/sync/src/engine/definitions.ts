@@ -15,7 +15,7 @@ import {
   planPapraDefinitions,
 } from "@paperbridge/mapping"
 import { CustomFieldId, type PaperlessApi, PaperlessClient, TagId } from "@paperbridge/paperless"
-import { PapraClient, type PapraClientShape, PapraCustomPropertyId } from "@paperbridge/papra"
+import { PapraApiError, PapraClient, type PapraClientShape, PapraCustomPropertyId } from "@paperbridge/papra"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -113,9 +113,17 @@ const journaledCreate = <E>(
       sourceId,
     })
     const targetId = yield* create.pipe(
+      // A create cut off by a crash may land on the server after the next run listed the target:
+      // Papra then answers "already exists", and the object is linked by name like any other.
+      Effect.catchIf(
+        (error) => error instanceof PapraApiError && error.status === 409,
+        () => Effect.succeed(undefined),
+      ),
       Effect.tapError((error) => store.journal.fail(begun.entry.id, String(error))),
     )
-    yield* store.journal.complete(begun.entry.id, { targetId, ...(options.link ? { link: {} } : {}) })
+    // Left pending when it already existed: settleFoundCreates completes it once it is linked.
+    if (targetId !== undefined)
+      yield* store.journal.complete(begun.entry.id, { targetId, ...(options.link ? { link: {} } : {}) })
     return targetId
   })
 
