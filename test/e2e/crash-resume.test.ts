@@ -10,6 +10,7 @@ import {
   papraUploads,
   papraView,
   prepareChild,
+  requestActedOn,
   requestArrives,
   runEngine,
   type SimulatorPair,
@@ -20,8 +21,9 @@ import {
 
 /**
  * Exactly-once under crashes: a child process runs the migration and is SIGKILLed twice at seeded
- * random points (once while definitions are created, once while documents are uploaded, with the
- * servers slowed down so the kill lands mid-call), then the same migration runs to the end. Every
+ * random requests (once while definitions are created, once while documents are uploaded, each
+ * time after the server acted on the call and before it answered), then the same migration runs
+ * to the end. Every
  * source document must then be on the target exactly once, uploaded once, with the metadata an
  * uninterrupted migration gives it, and the journal must hold nothing half-done.
  */
@@ -53,21 +55,15 @@ const targetCall = (direction: Direction, phase: Phase) => {
 type Phase = "definitions" | "documents"
 
 /**
- * Where to kill: when the `nth` create or upload reaches the server, which is slowed down by
- * `latencyMs` for those calls, plus a delay within that latency, so the server acts on the call
- * after the client is gone (or the kill falls between two calls).
+ * Where to kill: once the server has acted on the `nth` create or upload, before it answers (the
+ * child never learns the outcome: the upload is accepted, its task queued, the journal has no task
+ * id). The kill is gated by the simulator at that exact request, so it lands at the same point
+ * whatever the machine's load.
  */
-const killPoint = (random: () => number, phase: Phase) => {
-  const latencyMs = phase === "definitions" ? 60 : 250
-  return {
-    phase,
-    nth: 1 + Math.floor(random() * (phase === "definitions" ? 8 : 6)),
-    latencyMs,
-    delayMs: Math.floor(random() * (latencyMs + 40)),
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const killPoint = (random: () => number, phase: Phase) => ({
+  phase,
+  nth: 1 + Math.floor(random() * (phase === "definitions" ? 8 : 6)),
+})
 
 const targetOf = (pair: SimulatorPair, direction: Direction) =>
   direction === "paperless-to-papra" ? pair.papra : pair.paperless
@@ -136,13 +132,13 @@ describe.concurrent("a migration SIGKILLed at random points and run again", () =
         ] as const
         for (const [child, kill] of kills) {
           const call = targetCall(direction, kill.phase)
-          target.faults.clear().add({ ...call, fault: { kind: "latency", ms: kill.latencyMs } })
-          const arrived = requestArrives(target.faults, call, kill.nth)
-          const run = await child.run(arrived.then(() => sleep(kill.delayMs)))
+          const gate = requestActedOn(target.faults, call, kill.nth)
+          const run = await child.run(gate.acted)
+          gate.release()
           expect(run.killed, `the child was killed (${run.stderr})`).toBe(true)
           const state = await storedState(pair.target, direction)
           log.push(
-            `killed ${kill.delayMs} ms after ${call.method} #${kill.nth} during ${kill.phase}: ${run.events.length} events, ` +
+            `killed once the server acted on ${call.method} #${kill.nth} during ${kill.phase}: ${run.events.length} events, ` +
               `${state.pending.length} half-done (${state.pending.map((entry) => `${entry.kind} ${entry.operation}`).join(", ")})`,
           )
         }
@@ -199,9 +195,10 @@ describe("a migration SIGKILLed while it creates a definition", () => {
     const child = prepareChild(pair.paperless, pair.papra, pair.target, direction)
     try {
       const call = targetCall(direction, "definitions")
-      pair.papra.faults.add({ ...call, fault: { kind: "latency", ms: 200 } })
-      // Killed while the Papra tag create is held up: Papra creates the tag after the child is gone.
-      const run = await child.run(requestArrives(pair.papra.faults, call, 2).then(() => sleep(50)))
+      // Killed once Papra created the tag, before it answered.
+      const gate = requestActedOn(pair.papra.faults, call, 2)
+      const run = await child.run(gate.acted)
+      gate.release()
       expect(run.killed).toBe(true)
       expect((await storedState(pair.target, direction)).pending).toMatchObject([
         { kind: "tag", operation: "create", state: "pending" },
@@ -217,29 +214,41 @@ describe("a migration SIGKILLed while it creates a definition", () => {
 })
 
 describe("a migration into Paperless SIGKILLed after Paperless accepted an upload", () => {
-  it("does not post the file again while Paperless is still consuming it", async () => {
-    const direction = "papra-to-paperless"
-    const small = makeDemoCorpus({ documents: 3, oversized: false })
-    // Real Paperless consumes about one document a second; the resume reaches the file before that.
-    const pair = await startPair({ direction, generation: "3.0", corpus: small, consumeMs: 3_000 })
-    const child = prepareChild(pair.paperless, pair.papra, pair.target, direction, { concurrency: 1 })
-    try {
-      const call = targetCall(direction, "documents")
-      pair.paperless.faults.add({ ...call, fault: { kind: "latency", ms: 300 } })
-      // Killed while the first upload is held up: Paperless queues it after the child is gone.
-      const run = await child.run(requestArrives(pair.paperless.faults, call, 1).then(() => sleep(100)))
-      expect(run.killed).toBe(true)
-      pair.paperless.faults.clear()
-      await sleep(300)
-      const finished = await runEngine(pair.target, direction)
-      expect(finished.documents.failed).toBe(0)
-      await pair.paperless.settle()
-      const files = distinctFiles(small).size
-      expect((await paperlessView(pair.target.servers)).count).toBe(files)
-      expect(paperlessUploads(pair.paperless).filter((request) => request.status === 200)).toHaveLength(files)
-    } finally {
-      child.dispose()
-      await pair.close()
-    }
-  })
+  it.each(["3.0", "2.20"] as const)(
+    "does not post the file again while Paperless %s is still consuming it",
+    async (generation) => {
+      const direction = "papra-to-paperless"
+      const small = makeDemoCorpus({ documents: 3, oversized: false })
+      const pair = await startPair({ direction, generation, corpus: small, consumeMs: 40 })
+      const child = prepareChild(pair.paperless, pair.papra, pair.target, direction, { concurrency: 1 })
+      try {
+        // The upload stays queued until the resumed run has looked at the queue (or, wrongly,
+        // posts the file again): the resume meets it where no checksum lookup can see it.
+        const resumeWorker = pair.paperless.pauseWorker()
+        const call = targetCall(direction, "documents")
+        const gate = requestActedOn(pair.paperless.faults, call, 1)
+        const run = await child.run(gate.acted)
+        gate.release()
+        expect(run.killed).toBe(true)
+        const queueRead = requestActedOn(pair.paperless.faults, { method: "GET", path: /^\/api\/tasks\// }, 1)
+        const postedAgain = requestArrives(pair.paperless.faults, call, 1)
+        void Promise.race([queueRead.acted, postedAgain]).then(() => {
+          resumeWorker()
+          queueRead.release()
+        })
+        const finished = await runEngine(pair.target, direction, { concurrency: 1 })
+        expect(finished.documents.failed).toBe(0)
+        await pair.paperless.settle()
+        const files = distinctFiles(small).size
+        expect((await paperlessView(pair.target.servers)).count).toBe(files)
+        expect(paperlessUploads(pair.paperless).filter((request) => request.status === 200)).toHaveLength(
+          files,
+        )
+      } finally {
+        child.dispose()
+        await pair.close()
+      }
+    },
+    60_000,
+  )
 })

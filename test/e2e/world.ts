@@ -19,6 +19,7 @@ import {
 } from "@paperbridge/sync"
 import { type DemoCorpus, seedPaperless } from "@paperbridge/sync/demo"
 import {
+  type Fault,
   type FaultPlan,
   type PaperlessSimulator,
   type PapraSeedDocument,
@@ -48,32 +49,61 @@ const here = Path.dirname(fileURLToPath(import.meta.url))
 const testPackage = Path.resolve(here, "..")
 const childScript = Path.join(here, "child", "migrate.ts")
 
+interface RequestMatch {
+  readonly method: string
+  readonly path: RegExp | string
+}
+
+/** Adds `extra` faults to the `nth` request matching `matches` (once), when it reaches the simulator. */
+const tapRequest = (
+  faults: FaultPlan,
+  matches: RequestMatch,
+  nth: number,
+  extra: () => ReadonlyArray<Fault>,
+) => {
+  const draw = faults.draw.bind(faults)
+  let seen = 0
+  faults.draw = (method, path) => {
+    const hit =
+      method === matches.method &&
+      (typeof matches.path === "string" ? path === matches.path : matches.path.test(path))
+    if (hit) seen += 1
+    if (!hit || seen !== nth) return draw(method, path)
+    faults.draw = draw
+    return [...draw(method, path), ...extra()]
+  }
+}
+
 /**
  * Resolves when the `nth` request matching `method` and `path` reaches the simulator (before it is
  * answered: the simulator still acts on it after a client that sent it is gone).
  */
-export const requestArrives = (
-  faults: FaultPlan,
-  matches: { readonly method: string; readonly path: RegExp | string },
-  nth: number,
-) =>
-  new Promise<void>((resolve) => {
-    const draw = faults.draw.bind(faults)
-    let seen = 0
-    faults.draw = (method, path) => {
-      const hit =
-        method === matches.method &&
-        (typeof matches.path === "string" ? path === matches.path : matches.path.test(path))
-      if (hit) {
-        seen += 1
-        if (seen === nth) {
-          faults.draw = draw
-          resolve()
-        }
-      }
-      return draw(method, path)
-    }
+export const requestArrives = (faults: FaultPlan, matches: RequestMatch, nth: number) =>
+  new Promise<void>((resolve) => tapRequest(faults, matches, nth, () => (resolve(), [])))
+
+/**
+ * A gate at the `nth` matching request: `acted` resolves once the simulator has acted on it (an
+ * upload accepted, a tag created), and its answer is held until `release`, so a client killed at
+ * `acted` never learns the outcome. Exact, whatever the machine's load.
+ */
+export const requestActedOn = (faults: FaultPlan, matches: RequestMatch, nth: number) => {
+  let release = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
   })
+  const acted = new Promise<void>((resolve) =>
+    tapRequest(faults, matches, nth, () => [
+      {
+        kind: "hold",
+        until: () => {
+          resolve()
+          return released
+        },
+      },
+    ]),
+  )
+  return { acted, release }
+}
 
 export interface ChildRun {
   readonly killed: boolean

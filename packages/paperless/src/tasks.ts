@@ -290,14 +290,16 @@ export const makeTasks = (transport: Transport): Tasks => {
 
   /**
    * 3.0 has `/api/tasks/active/`; 2.20 answers it with 404 (`tasks.active.not-found.json`), so there
-   * the queue is read by status, upper case as 2.20 wants it.
+   * the queue is read by status, upper case as 2.20 wants it. PENDING is read before STARTED, one
+   * after the other: read the other way round (or at once), a task that starts in between is in
+   * neither answer.
    */
   const active = () =>
     Effect.flatMap(transport.server, (server) =>
       server.generation === "3.0"
         ? transport.json({ method: "GET", path: `${path}active/` }, Schema.Array(AnyTask))
         : Effect.map(
-            Effect.all([list({ status: "PENDING" }), list({ status: "STARTED" })], { concurrency: 2 }),
+            Effect.all([list({ status: "PENDING" }), list({ status: "STARTED" })], { concurrency: 1 }),
             ([pending, started]) => [...pending.tasks, ...started.tasks],
           ),
     )

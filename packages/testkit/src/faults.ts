@@ -15,6 +15,11 @@ export type Fault =
   | { readonly kind: "reset" }
   /** The response is sent in small pieces, spread out in time. */
   | { readonly kind: "slow-body"; readonly bytesPerSecond: number }
+  /**
+   * The server acts on the request, then holds its answer until `until` resolves: a test's gate at
+   * an exact point (e.g. SIGKILL the client once the server has accepted an upload), with no timer.
+   */
+  | { readonly kind: "hold"; readonly until: () => Promise<void> }
 
 export interface FaultRule {
   /** Upper-case HTTP method; any when absent. */

@@ -118,6 +118,8 @@ export const listen = async (handler: SimHandler, options: ListenOptions): Promi
         response = { status: 500, headers: { "content-type": "text/plain" }, body: String(cause) }
       }
     }
+    const hold = findFault(drawn, "hold")
+    if (hold) await hold.until()
     record(response.status)
     const encoded = encode(response)
     const slow = findFault(drawn, "slow-body")

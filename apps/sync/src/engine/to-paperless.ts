@@ -146,14 +146,14 @@ const findOnPaperless = (sha256: string, md5: string) =>
 
 /**
  * A crash between posting a file and saving its task id leaves the file possibly still in
- * Paperless's queue, where no checksum lookup can see it; 3.0 would then accept a second copy.
- * So wait until no consumption of a file of that name is pending. (2.20 refuses the second copy
- * itself, naming the first, and has no list of active tasks.)
+ * Paperless's queue, where no checksum lookup can see it; 3.0 would then accept a second copy, and
+ * 2.20 would accept the post and refuse it only at consumption. So wait until no consumption of a
+ * file of that name is pending (2.20 has no `/api/tasks/active/`: its task list by status, whose
+ * rows carry the file name).
  */
 const awaitQueuedUpload = (fileName: string) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
-    if ((yield* paperless.server).generation !== "3.0") return
     const queued = paperless.tasks
       .active()
       .pipe(

@@ -49,6 +49,8 @@ export interface PaperlessSimulator {
   seed(corpus: PaperlessCorpus): SeededIds
   /** Resolves once the worker has finished everything queued (consumption, async bumps). */
   settle(): Promise<void>
+  /** Holds consumption (tasks stay PENDING) until the returned function is called. */
+  pauseWorker(): () => void
   close(): Promise<void>
 }
 
@@ -107,6 +109,7 @@ export const buildPaperlessServer = (options: PaperlessSimulatorOptions = {}) =>
     limitedToken: limited.token,
     seed: (corpus: PaperlessCorpus) => seedCorpus(store, corpus, admin.id),
     settle: () => worker.idle(),
+    pauseWorker: () => worker.pause(),
     stop: () => worker.close(),
   }
 }

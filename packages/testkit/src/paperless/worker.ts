@@ -18,6 +18,23 @@ export class Worker {
   private closed = false
   private timer: ReturnType<typeof setTimeout> | undefined
   private waiters: Array<() => void> = []
+  private gate: Promise<void> | undefined
+
+  /**
+   * Holds every job not yet picked up (its task stays PENDING) until the returned function is
+   * called: a test's gate for "the upload is still queued", with no timer.
+   */
+  pause(): () => void {
+    let open = () => {}
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    this.gate = gate
+    return () => {
+      if (this.gate === gate) this.gate = undefined
+      open()
+    }
+  }
 
   enqueue(job: WorkerJob): void {
     if (this.closed) return
@@ -53,6 +70,12 @@ export class Worker {
       return
     }
     this.running = true
+    if (this.gate !== undefined) {
+      const gate = this.gate
+      this.queue.unshift(job)
+      void gate.then(() => this.next())
+      return
+    }
     // The job waits in the queue for the first half of its time (task PENDING, as while celery
     // fetches it from redis), then runs for the second half (STARTED). A job that throws is a
     // simulator bug; it must not stall the queue behind it.
