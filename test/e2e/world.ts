@@ -79,7 +79,12 @@ const tapRequest = (
  * answered: the simulator still acts on it after a client that sent it is gone).
  */
 export const requestArrives = (faults: FaultPlan, matches: RequestMatch, nth: number) =>
-  new Promise<void>((resolve) => tapRequest(faults, matches, nth, () => (resolve(), [])))
+  new Promise<void>((resolve) =>
+    tapRequest(faults, matches, nth, () => {
+      resolve()
+      return []
+    }),
+  )
 
 /**
  * A gate at the `nth` matching request: `acted` resolves once the simulator has acted on it (an
