@@ -64,6 +64,7 @@ export const spool = <E, R>(
       size += chunk.byteLength
       return attempt("write", path, () => handle.write(chunk))
     })
-    yield* attempt("flush", path, () => handle.sync())
+    // No fsync: the file is read back by this process and deleted when the scope closes, so it
+    // never has to survive a crash (the journal, not the spool, is what resumes a run).
     return { path, size, sha256: sha256.digest("hex"), md5: md5.digest("hex") }
   })
