@@ -53,7 +53,7 @@ const derived = (from: DocumentSnapshot) =>
     const keys = Object.keys(from) as Array<keyof DocumentSnapshot>
     return Object.fromEntries(
       keys.map((key, index) => [key, keep[index] ? from[key] : other[key]]),
-    ) as DocumentSnapshot
+    ) as unknown as DocumentSnapshot
   })
 
 const policy = fc.constantFrom<ConflictPolicy>("newest", "paperless", "papra", "fail")
