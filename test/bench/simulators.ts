@@ -3,10 +3,14 @@ import { makePdf, startPaperlessSimulator, startPapraSimulator } from "@paperbri
 
 /**
  * Both simulators in a process of their own, so the benchmark measures the engine's time and
- * memory, not the servers'. Prints where they listen, and stops when its stdin closes.
+ * memory, not the servers'. Prints where they listen; when its stdin closes, prints how many
+ * requests each server answered and exits.
+ *
+ * argv: documents, size of one extra large file in bytes (0: none), latency per request in ms.
  */
 const documents = Number(process.argv[2] ?? "300")
 const bigFileBytes = Number(process.argv[3] ?? "0")
+const latencyMs = Number(process.argv[4] ?? "0")
 
 const paperless = await startPaperlessSimulator({ generation: "3.0" })
 const papra = await startPapraSimulator({ extractionDelayMs: 5, maxUploadSize: 0 })
@@ -23,6 +27,8 @@ if (bigFileBytes > 0)
       },
     ],
   })
+if (latencyMs > 0)
+  for (const server of [paperless, papra]) server.faults.add({ fault: { kind: "latency", ms: latencyMs } })
 
 process.stdout.write(
   `${JSON.stringify({
@@ -35,5 +41,8 @@ process.stdout.write(
 )
 process.stdin.resume()
 process.stdin.on("end", () => {
+  process.stdout.write(
+    `${JSON.stringify({ paperless: paperless.requests.length, papra: papra.requests.length })}\n`,
+  )
   void Promise.all([paperless.close(), papra.close()]).then(() => process.exit(0))
 })
