@@ -1,0 +1,191 @@
+import {
+  type ConflictPolicy,
+  changedFields,
+  type DocumentSnapshot,
+  type FieldConflict,
+  mergeDocument,
+  otherSide,
+  type SnapshotField,
+  type SyncSide,
+} from "@paperbridge/mapping"
+
+/**
+ * The pure core of `sync`: given what each side holds now for every linked document, and what both
+ * held after the last sync (the base), decide what to write where. No I/O: the engine reads the
+ * sides, calls `planSync`, then carries out the actions, saving the base after each.
+ */
+
+/** One side of a linked document, as this run found it. */
+export type SideState =
+  | {
+      readonly _tag: "Present"
+      readonly snapshot: DocumentSnapshot
+      /** SHA-256 of the file the side serves now (Paperless 3.0: its newest version). */
+      readonly fileSha256: string
+      /** When the side last changed it, where the side knows (for `--conflict newest`). */
+      readonly changedAt?: string | undefined
+    }
+  /** In the side's trash: a person deleted it there. */
+  | { readonly _tag: "Trashed" }
+  /** Not on the side at all (deleted for good, or never readable). */
+  | { readonly _tag: "Gone" }
+
+export interface LinkedState {
+  readonly paperlessId: string
+  readonly papraId: string
+  readonly base: DocumentSnapshot
+  /** SHA-256 of the file both sides held after the last sync. */
+  readonly baseFileSha256: string
+  readonly paperless: SideState
+  readonly papra: SideState
+}
+
+export type SyncAction =
+  | { readonly _tag: "Unchanged"; readonly link: LinkedState }
+  /** Write `snapshot` to each side in `to`, then save it as the base. */
+  | {
+      readonly _tag: "Write"
+      readonly link: LinkedState
+      readonly snapshot: DocumentSnapshot
+      readonly to: ReadonlyArray<{ readonly side: SyncSide; readonly fields: ReadonlyArray<SnapshotField> }>
+    }
+  /**
+   * The same field changed differently on both sides and the policy did not settle it, or both
+   * sides took a different new file: write nothing until a later run or a hand edit settles it.
+   */
+  | {
+      readonly _tag: "Conflict"
+      readonly link: LinkedState
+      readonly conflicts: ReadonlyArray<FieldConflict>
+      readonly files?: { readonly paperless: string; readonly papra: string } | undefined
+    }
+  /** The file changed on `from` (a new version): replace it on the other side, then merge metadata. */
+  | { readonly _tag: "ReplaceFile"; readonly link: LinkedState; readonly from: SyncSide }
+  /** Deleted on `from`, untouched on the other side: trash it there too and keep a tombstone. */
+  | { readonly _tag: "Trash"; readonly link: LinkedState; readonly on: SyncSide }
+  /**
+   * Deleted on `deletedOn` while the other side edited it: the edit wins. Carried back to `deletedOn`
+   * (restored from its trash where that side can, else carried anew), and reported.
+   */
+  | { readonly _tag: "KeepEdited"; readonly link: LinkedState; readonly deletedOn: SyncSide }
+  /** Gone from both sides: only the tombstone remains. */
+  | { readonly _tag: "Forget"; readonly link: LinkedState }
+
+export interface DeleteGuard {
+  /** At most this many documents trashed on one side in one run (`--max-delete`, default 50)… */
+  readonly maxDocuments: number
+  /** …and at most this share of the side's linked documents (default 0.1, rounded up: one of five may go). */
+  readonly maxShare: number
+  /** `--force-delete`: the user has seen the figures and wants the deletes. */
+  readonly force: boolean
+}
+
+export const defaultDeleteGuard: DeleteGuard = { maxDocuments: 50, maxShare: 0.1, force: false }
+
+export type SyncPlan =
+  | { readonly _tag: "Planned"; readonly actions: ReadonlyArray<SyncAction> }
+  /** Nothing is written, not even the edits: a run that would delete this much is stopped whole. */
+  | {
+      readonly _tag: "Refused"
+      readonly side: SyncSide
+      readonly reason: string
+      readonly deletes: number
+      readonly linked: number
+    }
+
+const isGone = (state: SideState) => state._tag !== "Present"
+
+const sideValue = (link: LinkedState, side: SyncSide) => (side === "paperless" ? link.paperless : link.papra)
+
+/** A present side that differs from the base, in metadata or in its file. */
+const editedSince = (link: LinkedState, side: SyncSide) => {
+  const state = sideValue(link, side)
+  return (
+    state._tag === "Present" &&
+    (state.fileSha256 !== link.baseFileSha256 || changedFields(link.base, state.snapshot).length > 0)
+  )
+}
+
+const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
+  const { paperless, papra } = link
+  if (isGone(paperless) && isGone(papra)) return { _tag: "Forget", link }
+  for (const deletedOn of ["paperless", "papra"] as const) {
+    if (!isGone(sideValue(link, deletedOn))) continue
+    return editedSince(link, otherSide(deletedOn))
+      ? { _tag: "KeepEdited", link, deletedOn }
+      : { _tag: "Trash", link, on: otherSide(deletedOn) }
+  }
+  if (paperless._tag !== "Present" || papra._tag !== "Present") return { _tag: "Forget", link }
+  // Papra keeps one file per document and Paperless a version chain: a new file is carried as a
+  // file, before any metadata, so the merge below runs against the side that has both.
+  const paperlessFile = paperless.fileSha256 !== link.baseFileSha256
+  const papraFile = papra.fileSha256 !== link.baseFileSha256
+  if (paperlessFile !== papraFile)
+    return { _tag: "ReplaceFile", link, from: paperlessFile ? "paperless" : "papra" }
+  if (paperlessFile && paperless.fileSha256 !== papra.fileSha256)
+    return {
+      _tag: "Conflict",
+      link,
+      conflicts: [],
+      files: { paperless: paperless.fileSha256, papra: papra.fileSha256 },
+    }
+  const result = mergeDocument({
+    base: link.base,
+    paperless: paperless.snapshot,
+    papra: papra.snapshot,
+    policy,
+    changedAt: { paperless: paperless.changedAt, papra: papra.changedAt },
+  })
+  if (result.merged === null) return { _tag: "Conflict", link, conflicts: result.unresolved }
+  const merged = result.merged
+  const to = (["paperless", "papra"] as const).flatMap((side) => {
+    const state = side === "paperless" ? paperless : papra
+    const fields = changedFields(state.snapshot, merged).filter(
+      // Content a side did not read (null) is not a difference to write.
+      (field) => field !== "contentSha256" || state.snapshot.contentSha256 !== null,
+    )
+    return fields.length === 0 ? [] : [{ side, fields }]
+  })
+  const baseMoves = changedFields(link.base, merged).length > 0
+  return to.length === 0 && !baseMoves
+    ? { _tag: "Unchanged", link }
+    : { _tag: "Write", link, snapshot: merged, to }
+}
+
+/**
+ * Plans a sync over every linked document. Deletes are guarded the way users of other sync tools
+ * learned to want (peers-and-traps.md: rclone's `--max-delete`, vdirsyncer's empty-side check): a
+ * side that lists nothing at all, or a run that would trash more than the guard allows on one side,
+ * is refused before anything is written.
+ */
+export const planSync = (
+  links: ReadonlyArray<LinkedState>,
+  options: { readonly policy: ConflictPolicy; readonly guard: DeleteGuard },
+): SyncPlan => {
+  const actions = links.map((link) => planLinked(link, options.policy))
+  if (!options.guard.force && links.length > 0) {
+    for (const side of ["paperless", "papra"] as const) {
+      const emptied = links.every((link) => isGone(sideValue(link, otherSide(side))))
+      const deletes = actions.filter((action) => action._tag === "Trash" && action.on === side).length
+      if (deletes === 0) continue
+      const allowed = Math.min(options.guard.maxDocuments, Math.ceil(links.length * options.guard.maxShare))
+      if (emptied)
+        return {
+          _tag: "Refused",
+          side,
+          deletes,
+          linked: links.length,
+          reason: `${otherSide(side)} lists none of the ${links.length} linked documents; a side that emptied is taken for a wrong address or a broken server, so nothing is deleted on ${side} (--force-delete to delete anyway)`,
+        }
+      if (deletes > allowed)
+        return {
+          _tag: "Refused",
+          side,
+          deletes,
+          linked: links.length,
+          reason: `this run would trash ${deletes} of ${links.length} linked documents on ${side}, more than --max-delete allows (${allowed}); nothing was written (--force-delete to go ahead)`,
+        }
+    }
+  }
+  return { _tag: "Planned", actions }
+}
