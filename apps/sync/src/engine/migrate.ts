@@ -21,7 +21,7 @@ import * as Stream from "effect/Stream"
 import { StateStore } from "../state/store.js"
 import { scopedTempDirectory } from "../transfer/spool.js"
 import { prepareDefinitions } from "./definitions.js"
-import type { RunSummary } from "./events.js"
+import type { DefinitionCounts, RunSummary } from "./events.js"
 import type { EngineOptions } from "./options.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
 import { paperlessSource, papraSource } from "./source-documents.js"
@@ -140,7 +140,7 @@ const summarize = (
   state: RunState,
   startedAt: DateTime.Utc,
   lossiness: ReadonlyArray<string>,
-  definitionsCreated: number,
+  definitions: DefinitionCounts,
 ) =>
   Effect.gen(function* () {
     const losses = yield* Ref.get(state.losses)
@@ -153,7 +153,7 @@ const summarize = (
       finishedAt: DateTime.formatIso(yield* DateTime.now),
       documents: yield* Ref.get(state.counts),
       bytes: yield* Ref.get(state.bytes),
-      definitionsCreated,
+      definitions,
       failures: yield* Ref.get(state.failures),
       lossiness: [...lossiness, ...perDocument],
     } satisfies RunSummary
@@ -202,7 +202,8 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
         options.mapping,
         options.onEvent,
       )
-      const lossiness = Either.match(lossinessReport(definitions.context, options.direction), {
+      yield* options.onEvent({ type: "definitions", counts: definitions.counts })
+      const lossiness = Either.match(lossinessReport(definitions.planned, options.direction), {
         onLeft: () => [] as ReadonlyArray<string>,
         onRight: (report) => report.lines,
       })
@@ -229,7 +230,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
       yield* writeRelations(state)
-      const summary = yield* summarize(state, startedAt, lossiness, definitions.created)
+      const summary = yield* summarize(state, startedAt, lossiness, definitions.counts)
       const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
       const failed = summary.documents.failed
       yield* store.runs.finish(run.id, {

@@ -1,17 +1,9 @@
-import type { Direction } from "./events.js"
+import type { DefinitionCounts, Direction } from "./events.js"
 
 /** What `plan` found: what a migration would do, with nothing written anywhere. */
 export interface PlanReport {
   readonly direction: Direction
-  readonly definitions: {
-    readonly create: number
-    readonly reuse: number
-    readonly skipped: ReadonlyArray<{
-      readonly entity: string
-      readonly name: string
-      readonly reason: string
-    }>
-  }
+  readonly definitions: DefinitionCounts
   readonly documents: {
     /** Source documents the filters select. */
     readonly total: number
