@@ -24,7 +24,7 @@ import { prepareDefinitions } from "./definitions.js"
 import type { DefinitionCounts, RunSummary } from "./events.js"
 import type { EngineOptions } from "./options.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
-import { paperlessSource, papraSource } from "./source-documents.js"
+import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
 import { carryToPaperless, relinkOnPaperless } from "./to-paperless.js"
 import { applyToPapra, carryToPapra } from "./to-papra.js"
@@ -45,7 +45,10 @@ const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLi
     ? Effect.succeed(<A, E, R>(effect: Effect.Effect<A, E, R>) => effect)
     : RateLimiter.make({ limit: Math.max(1, Math.round(rate)), interval: "1 second" })
 
-/** Runs the per-document step over the source stream with the run's concurrency and rate bound. */
+/**
+ * Runs the per-document step over the source stream with the run's concurrency and rate bound;
+ * `--limit` counts only the documents that needed work (an unchanged one is not work).
+ */
 const forEachDocument = <A, E, R>(
   state: RunState,
   documents: Stream.Stream<A, unknown, R>,
@@ -54,21 +57,20 @@ const forEachDocument = <A, E, R>(
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
     const store = yield* StateStore
-    yield* documents.pipe(
-      Stream.mapEffect(
-        (document) =>
-          limit(Effect.void).pipe(
-            Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
-            Effect.tap((result) =>
-              result.outcome === "failed"
-                ? Effect.void
-                : store.failures.clear(state.pair, "document", result.sourceId),
-            ),
-            Effect.tap((result) => record(state, result)),
+    yield* forEachNeedingWork(
+      documents,
+      { limit: state.options.filters.limit, concurrency: state.options.concurrency },
+      (document: A) =>
+        limit(Effect.void).pipe(
+          Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
+          Effect.tap((result) =>
+            result.outcome === "failed"
+              ? Effect.void
+              : store.failures.clear(state.pair, "document", result.sourceId),
           ),
-        { concurrency: state.options.concurrency, unordered: true },
-      ),
-      Stream.runDrain,
+          Effect.tap((result) => record(state, result)),
+        ),
+      (result) => result.outcome !== "unchanged",
     )
   })
 

@@ -5,7 +5,7 @@ export interface PlanReport {
   readonly direction: Direction
   readonly definitions: DefinitionCounts
   readonly documents: {
-    /** Source documents the filters select. */
+    /** Source documents the filters select (with `--limit`: the ones looked at to find the next N). */
     readonly total: number
     /** Not linked yet: their files would be copied (or linked to an identical file already there). */
     readonly toCopy: number
