@@ -188,7 +188,11 @@ export const statusText = (view: StatusView) => {
         .filter(([, count]) => count > 0)
         .map(([name, count]) => `${name} ${name === "bytes" ? formatBytes(count) : count}`)
         .join(", ")
-      return `  - ${run.id} ${run.command} ${run.outcome}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
+      const held =
+        run.outcome === "running" && run.leaseExpiresAt !== null
+          ? ` (${run.leaseHolder ?? "a process"}, holding the pair until ${DateTime.formatIso(run.leaseExpiresAt)})`
+          : ""
+      return `  - ${run.id} ${run.command} ${run.outcome}${held}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
     }),
   ]
   return lines.join("\n")

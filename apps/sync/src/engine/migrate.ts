@@ -243,5 +243,10 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "done" })
       yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
       return { ...summary, reportPath, runId: run.id } satisfies MigrationResult as MigrationResult
-    }).pipe(Effect.scoped, Effect.onExit(finish))
+    }).pipe(
+      Effect.scoped,
+      // The lease is renewed while the run works; a run that lost it stops at once.
+      Effect.raceFirst(store.runs.holdLease(run.id)),
+      Effect.onExit(finish),
+    )
   })

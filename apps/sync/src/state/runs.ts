@@ -1,13 +1,22 @@
 import { randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
 import { hostname } from "node:os"
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { directionOf, Endpoint, type Pair } from "./endpoints.js"
-import { RunInProgressError } from "./errors.js"
+import { RunInProgressError, RunLeaseLost } from "./errors.js"
+
+/**
+ * A running run holds a lease on its pair in the state file, renewed while it lives. Any process
+ * on any machine that shares the file respects it (a pid means nothing across containers), and a
+ * killed run's lease simply runs out: then its run counts as interrupted and the pair is free.
+ */
+export const LEASE_DURATION = Duration.seconds(30)
+/** A third of the lease: two renewals may be late (a busy state file, a stalled disk) before it lapses. */
+export const LEASE_RENEWAL = Duration.seconds(10)
 
 export const RunId = Schema.String.pipe(Schema.brand("RunId"))
 export type RunId = typeof RunId.Type
@@ -32,7 +41,16 @@ export class Run extends Schema.Class<Run>("Run")({
   /** The process that started the run, and its machine. */
   pid: Schema.NullOr(Schema.Number),
   host: Schema.NullOr(Schema.String),
+  /** While the run is running: who holds the pair's lease, and until when unless renewed. */
+  leaseHolder: Schema.NullOr(Schema.String),
+  leaseExpiresAt: Schema.NullOr(Schema.DateTimeUtc),
 }) {}
+
+/** A run marked running whose lease ran out was cut off (killed, or its machine went away). */
+const withLapsedLease = (run: Run, now: DateTime.Utc): Run =>
+  run.outcome === "running" && (run.leaseExpiresAt === null || !DateTime.greaterThan(run.leaseExpiresAt, now))
+    ? new Run({ ...run, outcome: "interrupted" })
+    : run
 
 export const CheckpointPhase = Schema.Literal("definitions", "documents", "relations", "done")
 export type CheckpointPhase = typeof CheckpointPhase.Type
@@ -60,25 +78,6 @@ const newRunId = (now: DateTime.Utc): RunId =>
     `${DateTime.formatIso(now).replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(3).toString("hex")}`,
   )
 
-/**
- * Signal 0 only asks whether the process exists (EPERM: it does, under another user). A killed
- * process stays a zombie until its parent reaps it, and a container without an init may never do
- * so: Linux shows that as state Z in /proc.
- */
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return error instanceof Error && "code" in error && error.code === "EPERM"
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
-    return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z"
-  } catch {
-    return true
-  }
-}
-
 const encodeCounts = Schema.encodeSync(Schema.parseJson(RunCounts))
 
 export const runOperations = (db: Database) => {
@@ -95,9 +94,9 @@ export const runOperations = (db: Database) => {
     )
 
   /**
-   * Starts a run. A run of the same pair still marked running either belongs to another live
-   * process on this machine (then this one is refused) or was cut off (then it becomes interrupted).
-   * A run left by this very process, or by another machine, counts as cut off.
+   * Starts a run and takes the pair's lease. A run of the same pair still marked running either
+   * holds a live lease (then this one is refused, whatever machine asks) or has let it lapse (then
+   * it was cut off and becomes interrupted).
    */
   const start = (pair: Pair, command: string) =>
     db.transaction(
@@ -112,14 +111,17 @@ export const runOperations = (db: Database) => {
                   AND outcome = 'running'`,
           })(undefined),
         )
-        const host = hostname()
-        const owner = running.find(
-          (run) => run.host === host && run.pid !== null && run.pid !== process.pid && isAlive(run.pid),
-        )
-        if (owner?.pid != null)
-          return yield* new RunInProgressError({ pair, runId: owner.id, pid: owner.pid })
         const now = yield* DateTime.now
+        const holder = running.find((run) => withLapsedLease(run, now).outcome === "running")
+        if (holder?.leaseExpiresAt != null)
+          return yield* new RunInProgressError({
+            pair,
+            runId: holder.id,
+            holder: holder.leaseHolder ?? "another process",
+            until: DateTime.formatIso(holder.leaseExpiresAt),
+          })
         const id = newRunId(now)
+        const host = hostname()
         yield* db.guard(
           "start a run",
           Effect.zipRight(
@@ -136,12 +138,39 @@ export const runOperations = (db: Database) => {
               counts: "{}",
               pid: process.pid,
               host,
+              leaseHolder: `process ${process.pid} on ${host}`,
+              leaseExpiresAt: DateTime.formatIso(DateTime.addDuration(now, LEASE_DURATION)),
             })}`,
           ),
         )
         return yield* get(id)
       }),
     )
+
+  /** Extends a running run's lease; fails when the lease lapsed and another run took the pair. */
+  const renewLease = (id: RunId) =>
+    Effect.gen(function* () {
+      const now = yield* DateTime.now
+      const renewed = yield* db.guard(
+        "renew the run's lease",
+        SqlSchema.findAll({
+          Request: Schema.Void,
+          Result: Schema.Struct({ id: Schema.String }),
+          execute: () =>
+            sql`UPDATE runs SET lease_expires_at = ${DateTime.formatIso(DateTime.addDuration(now, LEASE_DURATION))}
+                WHERE id = ${id} AND outcome = 'running' RETURNING id`,
+        })(undefined),
+      )
+      if (renewed.length === 0) return yield* new RunLeaseLost({ runId: id })
+    })
+
+  /**
+   * Renews the lease every `LEASE_RENEWAL` for as long as it runs (race it with the run's work);
+   * fails only when the lease was lost, so a run that lost its pair stops instead of racing the
+   * run that took it over.
+   */
+  const holdLease = (id: RunId) =>
+    Effect.forever(Effect.zipRight(Effect.sleep(LEASE_RENEWAL), renewLease(id)))
 
   const finish = (id: RunId, end: RunEnd) =>
     Effect.flatMap(DateTime.now, (now) =>
@@ -152,8 +181,13 @@ export const runOperations = (db: Database) => {
       ),
     ).pipe(Effect.zipRight(get(id)))
 
-  /** The latest runs first, of one pair or of every pair. */
+  /** The latest runs first, of one pair or of every pair; a running one whose lease lapsed shows as interrupted. */
   const list = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined } = {}) =>
+    Effect.zipWith(listStored(options), DateTime.now, (runs, now) =>
+      runs.map((run) => withLapsedLease(run, now)),
+    )
+
+  const listStored = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined }) =>
     db.guard(
       "list runs",
       SqlSchema.findAll({
@@ -206,5 +240,5 @@ export const runOperations = (db: Database) => {
       )
       .pipe(Effect.asVoid)
 
-  return { start, finish, get, list, saveCheckpoint, getCheckpoint, clearCheckpoint }
+  return { start, renewLease, holdLease, finish, get, list, saveCheckpoint, getCheckpoint, clearCheckpoint }
 }
