@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import {
   distinctFiles,
+  type MigrationResult,
   paperlessUploads,
   papraUploads,
   prepareChild,
@@ -43,6 +44,18 @@ const runOutcomes = (pair: SimulatorPair, direction: Direction, clock?: Clock.Cl
     (list) => (clock === undefined ? list : Effect.withClock(list, clock)),
     Effect.runPromise,
   )
+
+/** The run after the interrupted one finished the job: every file once, nothing left half-done. */
+const expectResumedExactlyOnce = async (
+  pair: SimulatorPair,
+  direction: Direction,
+  resumed: MigrationResult,
+) => {
+  expect(resumed.failures).toEqual([])
+  expect((await storedState(pair.target, direction)).pending).toEqual([])
+  // The upload the interrupted run made was found on the target, not sent again.
+  expect(acceptedUploads(pair, direction)).toBe(expectedUploads)
+}
 
 /** Why a run was refused (it must be): the engine's message, as the CLI prints it. */
 const refusal = (run: Promise<unknown>) =>
@@ -87,7 +100,7 @@ describe.each(cases)("the run lease, $direction, Paperless $generation", ({ dire
     }
   })
 
-  it("a killed run shows running until its lease lapses, then interrupted, and the next run takes over", async () => {
+  it("a run killed here is shown interrupted at once, and the next run takes over", async () => {
     const pair = await startPair({ direction, generation, corpus })
     const child = prepareChild(pair.paperless, pair.papra, pair.target, direction)
     try {
@@ -95,21 +108,40 @@ describe.each(cases)("the run lease, $direction, Paperless $generation", ({ dire
       const killed = await child.run(gate.acted)
       gate.release()
       expect(killed.killed).toBe(true)
+      // Same machine, same pid namespace, process gone: its lease is not waited for.
+      expect(await runOutcomes(pair, direction)).toEqual(["interrupted"])
+      await expectResumedExactlyOnce(pair, direction, await runEngine(pair.target, direction))
+      expect(await runOutcomes(pair, direction)).toEqual(["ok", "interrupted"])
+    } finally {
+      child.dispose()
+      await pair.close()
+    }
+  })
 
-      // Right after the kill the lease is still live: shown running, and a new run is refused.
+  it("a run that stopped answering (frozen, or on another machine) holds the pair until its lease lapses", async () => {
+    const pair = await startPair({ direction, generation, corpus })
+    const child = prepareChild(pair.paperless, pair.papra, pair.target, direction)
+    try {
+      const gate = requestActedOn(targetOf(pair, direction).faults, uploadRoute(direction), 3)
+      const running = child.run()
+      await gate.acted
+      child.freeze()
+      gate.release()
+      // Its process lives but renews nothing: shown running, and a new run is refused.
       expect(await runOutcomes(pair, direction)).toEqual(["running"])
       expect(await refusal(runEngine(pair.target, direction))).toMatch(/is working on/)
 
-      // Once the lease lapsed (nothing renewed it), `status` says interrupted.
+      // Once the lease lapsed, `status` says interrupted and the next run takes the pair over.
       const later = clockAhead(LEASE_DURATION)
       expect(await runOutcomes(pair, direction, later)).toEqual(["interrupted"])
-      const resumed = await runEngine(pair.target, direction, { clock: later })
-      expect(resumed.failures).toEqual([])
-      const state = await storedState(pair.target, direction)
-      expect(state.pending).toEqual([])
+      await expectResumedExactlyOnce(
+        pair,
+        direction,
+        await runEngine(pair.target, direction, { clock: later }),
+      )
       expect(await runOutcomes(pair, direction, later)).toEqual(["ok", "interrupted"])
-      // Nothing lost, nothing doubled: the upload the killed run made was found, not sent again.
-      expect(acceptedUploads(pair, direction)).toBe(expectedUploads)
+      child.dispose()
+      await running
     } finally {
       child.dispose()
       await pair.close()

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto"
+import { readFileSync, readlinkSync } from "node:fs"
 import { hostname } from "node:os"
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
@@ -44,13 +45,9 @@ export class Run extends Schema.Class<Run>("Run")({
   /** While the run is running: who holds the pair's lease, and until when unless renewed. */
   leaseHolder: Schema.NullOr(Schema.String),
   leaseExpiresAt: Schema.NullOr(Schema.DateTimeUtc),
+  /** The starting process's pid namespace (Linux): only within it does its pid say anything. */
+  pidNamespace: Schema.NullOr(Schema.String),
 }) {}
-
-/** A run marked running whose lease ran out was cut off (killed, or its machine went away). */
-const withLapsedLease = (run: Run, now: DateTime.Utc): Run =>
-  run.outcome === "running" && (run.leaseExpiresAt === null || !DateTime.greaterThan(run.leaseExpiresAt, now))
-    ? new Run({ ...run, outcome: "interrupted" })
-    : run
 
 export const CheckpointPhase = Schema.Literal("definitions", "documents", "relations", "done")
 export type CheckpointPhase = typeof CheckpointPhase.Type
@@ -78,6 +75,53 @@ const newRunId = (now: DateTime.Utc): RunId =>
     `${DateTime.formatIso(now).replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(3).toString("hex")}`,
   )
 
+/**
+ * Signal 0 only asks whether the process exists (EPERM: it does, under another user). A killed
+ * process stays a zombie until its parent reaps it, and a container without an init may never do
+ * so: Linux shows that as state Z in /proc.
+ */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    return error instanceof Error && "code" in error && error.code === "EPERM"
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z"
+  } catch {
+    return true
+  }
+}
+
+/** e.g. `pid:[4026531836]`; containers of one pod share a host name but not this. Null off Linux. */
+const pidNamespace = (): string | null => {
+  try {
+    return readlinkSync("/proc/self/ns/pid")
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A holder known to be dead need not be waited for: started on this machine, in this pid
+ * namespace, by another process that is gone (a `kill -9` here). Anything else (another machine or
+ * container, or this very process, which may be running it right now) is waited for until its
+ * lease lapses.
+ */
+const isDeadHereAndNow = (run: Run): boolean =>
+  run.pid !== null &&
+  run.pid !== process.pid &&
+  run.host === hostname() &&
+  run.pidNamespace !== null &&
+  run.pidNamespace === pidNamespace() &&
+  !isAlive(run.pid)
+
+/** A run marked running that was cut off: its lease ran out, or its process is known dead. */
+const isCutOff = (run: Run, now: DateTime.Utc): boolean =>
+  run.outcome === "running" &&
+  (run.leaseExpiresAt === null || !DateTime.greaterThan(run.leaseExpiresAt, now) || isDeadHereAndNow(run))
+
 const encodeCounts = Schema.encodeSync(Schema.parseJson(RunCounts))
 
 export const runOperations = (db: Database) => {
@@ -95,8 +139,8 @@ export const runOperations = (db: Database) => {
 
   /**
    * Starts a run and takes the pair's lease. A run of the same pair still marked running either
-   * holds a live lease (then this one is refused, whatever machine asks) or has let it lapse (then
-   * it was cut off and becomes interrupted).
+   * holds a live lease (then this one is refused, whatever machine asks) or has let it lapse, or
+   * is known dead (then it was cut off and becomes interrupted).
    */
   const start = (pair: Pair, command: string) =>
     db.transaction(
@@ -112,7 +156,7 @@ export const runOperations = (db: Database) => {
           })(undefined),
         )
         const now = yield* DateTime.now
-        const holder = running.find((run) => withLapsedLease(run, now).outcome === "running")
+        const holder = running.find((run) => !isCutOff(run, now))
         if (holder?.leaseExpiresAt != null)
           return yield* new RunInProgressError({
             pair,
@@ -138,6 +182,7 @@ export const runOperations = (db: Database) => {
               counts: "{}",
               pid: process.pid,
               host,
+              pidNamespace: pidNamespace(),
               leaseHolder: `process ${process.pid} on ${host}`,
               leaseExpiresAt: DateTime.formatIso(DateTime.addDuration(now, LEASE_DURATION)),
             })}`,
@@ -181,10 +226,10 @@ export const runOperations = (db: Database) => {
       ),
     ).pipe(Effect.zipRight(get(id)))
 
-  /** The latest runs first, of one pair or of every pair; a running one whose lease lapsed shows as interrupted. */
+  /** The latest runs first, of one pair or of every pair; a running one that was cut off shows as interrupted. */
   const list = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined } = {}) =>
     Effect.zipWith(listStored(options), DateTime.now, (runs, now) =>
-      runs.map((run) => withLapsedLease(run, now)),
+      runs.map((run) => (isCutOff(run, now) ? new Run({ ...run, outcome: "interrupted" }) : run)),
     )
 
   const listStored = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined }) =>

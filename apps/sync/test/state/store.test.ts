@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import { hostname } from "node:os"
 import * as Path from "node:path"
@@ -16,7 +17,7 @@ import * as TestClock from "effect/TestClock"
 import { openDatabase } from "../../src/state/database.js"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../../src/state/endpoints.js"
 import { runMigrations } from "../../src/state/migrations.js"
-import { LEASE_DURATION, LEASE_RENEWAL } from "../../src/state/runs.js"
+import { LEASE_DURATION, LEASE_RENEWAL, RunId } from "../../src/state/runs.js"
 import { snapshotHash } from "../../src/state/snapshots.js"
 import { StateStore } from "../../src/state/store.js"
 import { tempDirectory } from "./temp.js"
@@ -270,6 +271,34 @@ describe("state store", () => {
           runId: first.id,
         })
         yield* store.runs.renewLease(second.id)
+      }),
+    ),
+  )
+
+  it.scoped("a run started elsewhere is waited for; one killed here, in this pid namespace, is not", () =>
+    withStore((store, path) =>
+      Effect.gen(function* () {
+        const db = yield* openDatabase(path)
+        // A run of another pair, to learn this process's pid namespace as the store records it.
+        const namespace = (yield* store.runs.start(toPaperless, "migrate")).pidNamespace
+        const insertRun = (id: string, host: string, pid: number) =>
+          db.sql`INSERT INTO runs (id, source_endpoint, target_endpoint, direction, command, started_at, outcome,
+                   counts, pid, host, pid_namespace, lease_holder, lease_expires_at)
+                 VALUES (${id}, ${paperless}, ${papra}, 'paperless-to-papra', 'migrate', '1970-01-01T00:00:00Z',
+                   'running', '{}', ${pid}, ${host}, ${namespace ?? null}, ${`process ${pid} on ${host}`},
+                   '1970-01-01T00:00:30Z')`
+        // Another container sharing the file: its pid means nothing here, whatever this machine says about it.
+        const deadPid = spawnSync(process.execPath, ["-e", ""]).pid ?? 0
+        yield* insertRun("elsewhere", "other-container", deadPid)
+        expect(yield* Effect.flip(store.runs.start(toPapra, "migrate"))).toMatchObject({
+          runId: "elsewhere",
+          holder: `process ${deadPid} on other-container`,
+        })
+        yield* db.sql`DELETE FROM runs WHERE id = 'elsewhere'`
+        // Killed here: known dead at once.
+        yield* insertRun("killed-here", hostname(), deadPid)
+        expect((yield* store.runs.start(toPapra, "migrate")).outcome).toBe("running")
+        expect((yield* store.runs.get(RunId.make("killed-here"))).outcome).toBe("interrupted")
       }),
     ),
   )
