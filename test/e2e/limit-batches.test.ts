@@ -1,18 +1,7 @@
-import { defaultMappingConfig } from "@paperbridge/mapping"
-import {
-  type Direction,
-  type MigrationResult,
-  type PlanReport,
-  pairOf,
-  planMigration,
-  StateStore,
-  serverLayers,
-} from "@paperbridge/sync"
+import type { Direction, MigrationResult } from "@paperbridge/sync"
 import { makeDemoCorpus } from "@paperbridge/sync/demo"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import { afterEach, describe, expect, it } from "vitest"
-import { runMigration, startWorld, type World } from "./harness.js"
+import { runMigration, runPlan, startWorld, type World } from "./harness.js"
 import { papraCorpusFrom } from "./world.js"
 
 /**
@@ -28,19 +17,6 @@ afterEach(async () => {
 
 const LIMIT = 5
 
-const planWithLimit = (w: World, direction: Direction): Promise<PlanReport> =>
-  planMigration({
-    pair: pairOf(w.servers, direction),
-    direction,
-    file: "original",
-    concurrency: 4,
-    filters: { limit: LIMIT },
-    mapping: defaultMappingConfig,
-  }).pipe(
-    Effect.provide(Layer.mergeAll(serverLayers(w.servers), StateStore.layer({ path: w.statePath }))),
-    Effect.runPromise,
-  )
-
 /** Documents a run carried or tried to: everything but "unchanged". */
 const worked = (run: MigrationResult) =>
   run.documents.uploaded +
@@ -55,7 +31,7 @@ const migrateInBatches = async (w: World, direction: Direction, distinct: number
   const batches = [LIMIT, LIMIT, total - 2 * LIMIT]
   let carried = 0
   for (const batch of batches) {
-    const plan = await planWithLimit(w, direction)
+    const plan = await runPlan(w, direction, LIMIT)
     expect(plan.documents.toCopy).toBe(batch)
     const run = await runMigration(w, direction, { limit: LIMIT })
     expect(run.failures).toEqual([])

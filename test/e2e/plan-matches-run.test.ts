@@ -1,18 +1,7 @@
 import * as Fs from "node:fs/promises"
-import { defaultMappingConfig } from "@paperbridge/mapping"
-import {
-  type Direction,
-  type MigrationResult,
-  type PlanReport,
-  pairOf,
-  planMigration,
-  StateStore,
-  serverLayers,
-} from "@paperbridge/sync"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type { MigrationResult, PlanReport } from "@paperbridge/sync"
 import { afterEach, describe, expect, it } from "vitest"
-import { runMigration, smallCorpus, startWorld, type World } from "./harness.js"
+import { runMigration, runPlan, smallCorpus, startWorld, type World } from "./harness.js"
 import { papraCorpusFrom } from "./world.js"
 
 /**
@@ -26,19 +15,6 @@ afterEach(async () => {
   await world?.close()
   world = undefined
 })
-
-const runPlan = (w: World, direction: Direction, limit?: number): Promise<PlanReport> =>
-  planMigration({
-    pair: pairOf(w.servers, direction),
-    direction,
-    file: "original",
-    concurrency: 4,
-    filters: limit === undefined ? {} : { limit },
-    mapping: defaultMappingConfig,
-  }).pipe(
-    Effect.provide(Layer.mergeAll(serverLayers(w.servers), StateStore.layer({ path: w.statePath }))),
-    Effect.runPromise,
-  )
 
 const expectRunMatchesPlan = (plan: PlanReport, run: MigrationResult) => {
   expect(run.failures).toEqual([])
