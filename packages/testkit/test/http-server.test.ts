@@ -21,7 +21,14 @@ describe("simulator HTTP server", () => {
       server.faults.add({
         path: "/held",
         times: 1,
-        fault: { kind: "hold", until: () => (arrived(), new Promise<void>(() => {})) },
+        fault: {
+          kind: "hold",
+          // Never released: the stop cuts it.
+          until: () => {
+            arrived()
+            return new Promise<void>(() => {})
+          },
+        },
       })
       const cut = fetch(`${server.url}/held`).then(
         () => "answered",
