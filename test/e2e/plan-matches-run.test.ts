@@ -2,7 +2,7 @@ import * as Fs from "node:fs/promises"
 import type { MigrationResult, PlanReport } from "@paperbridge/sync"
 import { afterEach, describe, expect, it } from "vitest"
 import { runMigration, runPlan, smallCorpus, startWorld, type World } from "./harness.js"
-import { papraCorpusFrom } from "./world.js"
+import { papraCorpusFrom, requestArrives } from "./world.js"
 
 /**
  * `plan` says what `migrate` will do: the definitions it creates and reuses (select options
@@ -68,6 +68,28 @@ describe("plan and migrate agree: Paperless → Papra", () => {
     expectRunMatchesPlan(plan, run)
     expect(run.documents["linked-existing"]).toBe(plan.documents.identicalOnTarget)
     expectNothingLeftToCreate(plan, run, await runPlan(world, "paperless-to-papra"))
+  })
+})
+
+describe("a create that the target answers 'already exists'", () => {
+  it("counts as reused, not created: another writer made the tags between the plan and the run", async () => {
+    const corpus = smallCorpus()
+    world = await startWorld({ generation: "3.0", corpus })
+    const w = world
+    const plan = await runPlan(w, "paperless-to-papra")
+    // The moment the run sends its first tag, someone else creates the corpus's tags on Papra.
+    requestArrives(w.papra.faults, { method: "POST", path: /^\/api\/organizations\/[^/]+\/tags$/ }, 1).then(
+      () => w.papra.seed({ tags: corpus.tags.map((tag) => ({ name: tag.name })) }),
+    )
+    const run = await runMigration(w, "paperless-to-papra")
+    const answeredExists = w.papra.requests.filter(
+      (request) => request.method === "POST" && request.path.endsWith("/tags") && request.status === 409,
+    ).length
+    expect(answeredExists).toBeGreaterThan(0)
+    expect(run.definitions.create).toBe(plan.definitions.create - answeredExists)
+    expect(run.definitions.reuse).toBe(plan.definitions.reuse + answeredExists)
+    expect(run.definitions.createByKind.tag).toBe((plan.definitions.createByKind.tag ?? 0) - answeredExists)
+    expect(run.failures).toEqual([])
   })
 })
 
