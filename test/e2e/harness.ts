@@ -7,7 +7,9 @@ import {
   type Direction,
   type MigrationResult,
   migrate,
+  type PlanReport,
   pairOf,
+  planMigration,
   type Servers,
   StateStore,
   type SyncEvent,
@@ -79,6 +81,20 @@ export const runMigration = (
     mapping: defaultMappingConfig,
     reportDirectory: Path.join(world.directory, "reports"),
     onEvent: (event) => Effect.sync(() => void world.events.push(event)),
+  }).pipe(
+    Effect.provide(Layer.mergeAll(serverLayers(world.servers), StateStore.layer({ path: world.statePath }))),
+    Effect.runPromise,
+  )
+
+/** `plan` in `direction` (with `--limit` when given): what a migration would do. */
+export const runPlan = (world: World, direction: Direction, limit?: number): Promise<PlanReport> =>
+  planMigration({
+    pair: pairOf(world.servers, direction),
+    direction,
+    file: "original",
+    concurrency: 4,
+    filters: limit === undefined ? {} : { limit },
+    mapping: defaultMappingConfig,
   }).pipe(
     Effect.provide(Layer.mergeAll(serverLayers(world.servers), StateStore.layer({ path: world.statePath }))),
     Effect.runPromise,

@@ -122,6 +122,11 @@ export interface MigrationChild {
   run(killAt?: Promise<void>): Promise<ChildRun>
   /** Kills the child if it is still there (a prepared child that was never run). */
   dispose(): void
+  /**
+   * SIGSTOPs the child: alive, holding what it held, but silent, like a frozen container or a
+   * machine cut off the network. `dispose` still kills it.
+   */
+  freeze(): void
 }
 
 /**
@@ -161,6 +166,9 @@ export const prepareChild = (
   return {
     dispose: () => {
       if (alive()) child.kill("SIGKILL")
+    },
+    freeze: () => {
+      if (alive()) child.kill("SIGSTOP")
     },
     run: (killAt) =>
       new Promise<ChildRun>((resolve, reject) => {

@@ -41,7 +41,7 @@ export {
   Side,
   sideOf,
 } from "./state/endpoints.js"
-export { LinkConflictError, RunInProgressError, StateStoreError } from "./state/errors.js"
+export { LinkConflictError, RunInProgressError, RunLeaseLost, StateStoreError } from "./state/errors.js"
 export { EntityFailure, type NewFailure } from "./state/failures.js"
 export {
   defaultIdempotencyKey,
@@ -57,6 +57,8 @@ export { MIGRATIONS_TABLE, runMigrations } from "./state/migrations.js"
 export {
   Checkpoint,
   CheckpointPhase,
+  LEASE_DURATION,
+  LEASE_RENEWAL,
   Run,
   RunCounts,
   type RunEnd,

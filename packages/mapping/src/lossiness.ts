@@ -220,9 +220,13 @@ const toPapraReport = (context: MappingContext, plan: PapraDefinitionPlan): Loss
   }
   if (paperless.tags.length > 0) lines.push("tag auto-matching rules (match, algorithm) are not carried")
 
-  const reused =
-    plan.tags.filter((tag) => tag.existingId !== null).length +
-    plan.properties.filter((property) => property.existingId !== null).length
+  // Options count like the engine counts them (apps/sync engine/definitions.ts), so this line and
+  // `plan`'s "to reuse" agree.
+  const reused = [
+    ...plan.tags,
+    ...plan.properties,
+    ...plan.properties.flatMap((property) => property.options),
+  ].filter((item) => item.existingId !== null).length
   if (reused > 0)
     lines.push(
       `${plural(reused, "definition")} already ${verb(reused, "exists", "exist")} on Papra and will be reused`,

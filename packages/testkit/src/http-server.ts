@@ -35,6 +35,13 @@ export interface RunningServer {
   readonly faults: FaultPlan
   /** Every request answered so far, in order (faulted ones included). */
   readonly requests: ReadonlyArray<RecordedRequest>
+  /**
+   * Goes down as a killed server does: open connections are cut (a request being answered gets
+   * no answer, though what it did is kept) and new ones are refused, until `start`.
+   */
+  stop(): Promise<void>
+  /** Comes back on the same port, with everything it held: a restarted server. */
+  start(): Promise<void>
   close(): Promise<void>
 }
 
@@ -134,21 +141,30 @@ export const listen = async (handler: SimHandler, options: ListenOptions): Promi
     respond(req, res).catch(() => req.socket.destroy())
   })
   const host = options.host ?? "127.0.0.1"
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(options.port ?? 0, host, () => resolve())
-  })
+  const bind = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject)
+      server.listen(port, host, () => {
+        server.off("error", reject)
+        resolve()
+      })
+    })
+  // Resolves whether or not it was listening: stopping a stopped server is a no-op.
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
+  await bind(options.port ?? 0)
   const { port } = server.address() as AddressInfo
   return {
     url: `http://${host}:${port}`,
     port,
     faults,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    stop,
+    start: () => bind(port),
+    close: stop,
   }
 }
 

@@ -1,3 +1,4 @@
+export * from "./clock.js"
 export * from "./faults.js"
 export * from "./http-server.js"
 export * from "./paperless/index.js"

@@ -4,6 +4,49 @@ import { listen } from "../src/http-server.js"
 const faultResponse = (status: number) => ({ status, body: { error: `injected ${status}` } })
 
 describe("simulator HTTP server", () => {
+  it("stops like a killed server (open requests cut, new ones refused) and starts again on its port", async () => {
+    let served = 0
+    let arrived = () => {}
+    const holding = new Promise<void>((resolve) => {
+      arrived = resolve
+    })
+    const server = await listen(
+      () => {
+        served += 1
+        return { status: 200, body: { served } }
+      },
+      { faultResponse },
+    )
+    try {
+      server.faults.add({
+        path: "/held",
+        times: 1,
+        fault: {
+          kind: "hold",
+          // Never released: the stop cuts it.
+          until: () => {
+            arrived()
+            return new Promise<void>(() => {})
+          },
+        },
+      })
+      const cut = fetch(`${server.url}/held`).then(
+        () => "answered",
+        () => "cut",
+      )
+      await holding
+      await server.stop()
+      expect(await cut).toBe("cut")
+      await expect(fetch(`${server.url}/api/ping`)).rejects.toThrow()
+      await server.start()
+      const again = await fetch(`${server.url}/api/ping`)
+      // Same port, same state: the held request was acted on before the stop.
+      expect(await again.json()).toEqual({ served: 2 })
+    } finally {
+      await server.close()
+    }
+  })
+
   it("answers on a real socket and records requests", async () => {
     const server = await listen(() => ({ status: 200, body: { ok: true } }), { faultResponse })
     try {

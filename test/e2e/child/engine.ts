@@ -14,6 +14,7 @@ import {
   type SyncEvent,
   serverLayers,
 } from "@paperbridge/sync"
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -52,6 +53,8 @@ export const runEngine = (
     readonly concurrency?: number
     readonly onEvent?: (event: SyncEvent) => void
     readonly papraUploadTimeoutMs?: number
+    /** The run's clock (e.g. one ahead of the real one, to see a lease lapsed). */
+    readonly clock?: Clock.Clock
   } = {},
 ): Promise<MigrationResult> =>
   migrate({
@@ -70,6 +73,7 @@ export const runEngine = (
         StateStore.layer({ path: target.statePath }),
       ),
     ),
+    (run) => (options.clock === undefined ? run : Effect.withClock(run, options.clock)),
     Effect.runPromise,
   )
 

@@ -3,7 +3,7 @@ import * as Paperless from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import * as Data from "effect/Data"
 import { ConfigError, ExitCode } from "../config/errors.js"
-import { InvalidFilter, MappingFailed } from "../engine/errors.js"
+import { InvalidFilter, MappingFailed, ServerGone } from "../engine/errors.js"
 import { RunInProgressError, StateStoreError } from "../state/errors.js"
 
 /**
@@ -84,6 +84,8 @@ export const explainFailure = (error: unknown): CliFailure => {
   if (error instanceof ConfigError) return usage(...error.message.split("\n"))
   if (error instanceof InvalidFilter || error instanceof MappingFailed) return usage(error.message)
   if (error instanceof RunInProgressError) return usage(error.message)
+  if (error instanceof ServerGone)
+    return unreachable(`${error.message}.`, error.server === "Papra" ? papraHint : paperlessHint)
   if (error instanceof Terminal.QuitException) return usage("Cancelled; nothing was written.")
   if (error instanceof StateStoreError)
     return usage(error.message, "check --state (statePath) points at a writable paperbridge state file")

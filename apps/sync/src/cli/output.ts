@@ -1,5 +1,5 @@
 import * as DateTime from "effect/DateTime"
-import type { DocumentOutcome, RunSummary, SyncEvent } from "../engine/events.js"
+import type { DefinitionCounts, DocumentOutcome, RunSummary, SyncEvent } from "../engine/events.js"
 import type { DriftProblem, PlanReport, VerifyReport } from "../engine/reports.js"
 import type { EntityKind, Pair } from "../state/endpoints.js"
 import type { EntityFailure } from "../state/failures.js"
@@ -63,6 +63,10 @@ const outcomeWords: Record<DocumentOutcome, string> = {
   failed: "FAILED",
 }
 
+/** The one rendering of the definition counts, so `plan`, progress and the summary read alike. */
+const definitionsLine = (counts: DefinitionCounts, created: string, reused: string) =>
+  `${counts.create} ${created}, ${counts.reuse} ${reused}, ${counts.skipped.length} skipped`
+
 /** The plain-text line for an event, or undefined when the event is not worth a line of its own. */
 export const plainLine = (event: SyncEvent): string | undefined => {
   switch (event.type) {
@@ -74,6 +78,8 @@ export const plainLine = (event: SyncEvent): string | undefined => {
       return event.action === "unchanged" ? undefined : `${event.kind} "${event.name}": ${event.action}`
     case "document":
       return `document ${event.sourceId} "${event.title}": ${outcomeWords[event.outcome]}${event.reason ? ` (${event.reason})` : ""}`
+    case "definitions":
+      return `definitions: ${definitionsLine(event.counts, "created", "reused")}`
     case "warning":
       return `warning: ${event.message}`
     case "run-finished":
@@ -85,7 +91,8 @@ export const plainLine = (event: SyncEvent): string | undefined => {
 export const summaryText = (summary: RunSummary, reportPath?: string) => {
   const counts = summary.documents
   const lines = [
-    `Finished ${summary.direction}: ${counts.uploaded} copied, ${counts["linked-existing"]} linked to existing files, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.duplicate} identical twins not copied again, ${counts.failed} failed (${formatBytes(summary.bytes)} transferred, ${summary.definitionsCreated} definitions created).`,
+    `Finished ${summary.direction}: ${counts.uploaded} copied, ${counts["linked-existing"]} linked to existing files, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.duplicate} identical twins not copied again, ${counts.failed} failed (${formatBytes(summary.bytes)} transferred).`,
+    `Definitions (tags, fields, properties, options): ${definitionsLine(summary.definitions, "created", "reused")}.`,
   ]
   if (summary.lossiness.length > 0)
     lines.push("What did not carry over exactly:", ...summary.lossiness.map((line) => `  - ${line}`))
@@ -105,7 +112,7 @@ export const planText = (report: PlanReport) => {
   const { definitions, documents } = report
   const lines = [
     `Plan for ${report.direction} (dry run: nothing was written to either server or the state file).`,
-    `Definitions (tags, fields, properties, options): ${definitions.create} to create, ${definitions.reuse} to reuse, ${definitions.skipped.length} skipped.`,
+    `Definitions (tags, fields, properties, options): ${definitionsLine(definitions, "to create", "to reuse")}.`,
     ...definitions.skipped.map((skip) => `  - ${skip.entity} "${skip.name}": ${skip.reason}`),
     `Documents: ${plural(documents.total, "document")} selected.`,
     `  ${documents.toCopy} to copy (${documents.identicalOnTarget} of them already on the target: linked, not uploaded again)`,
@@ -181,7 +188,11 @@ export const statusText = (view: StatusView) => {
         .filter(([, count]) => count > 0)
         .map(([name, count]) => `${name} ${name === "bytes" ? formatBytes(count) : count}`)
         .join(", ")
-      return `  - ${run.id} ${run.command} ${run.outcome}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
+      const held =
+        run.outcome === "running" && run.leaseExpiresAt !== null
+          ? ` (${run.leaseHolder ?? "a process"}, holding the pair until ${DateTime.formatIso(run.leaseExpiresAt)})`
+          : ""
+      return `  - ${run.id} ${run.command} ${run.outcome}${held}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
     }),
   ]
   return lines.join("\n")

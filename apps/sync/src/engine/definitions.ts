@@ -24,7 +24,7 @@ import * as Stream from "effect/Stream"
 import type { EntityKind, Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import { MappingFailed } from "./errors.js"
-import type { DefinitionKind, Direction, SyncEvent } from "./events.js"
+import type { DefinitionCounts, DefinitionKind, Direction, SyncEvent } from "./events.js"
 import { loadLinks, saveNewLinks } from "./stored-links.js"
 
 const collect = <A, E>(stream: Stream.Stream<A, E>) =>
@@ -71,27 +71,69 @@ export const planDefinitions = (context: MappingContext, direction: Direction) =
     ? Effect.map(planOrFail(planPapraDefinitions(context)), (plan) => ({ direction, plan }) as const)
     : Effect.map(planOrFail(planPaperlessDefinitions(context)), (plan) => ({ direction, plan }) as const)
 
-export interface DefinitionCounts {
-  readonly create: number
-  readonly reuse: number
-  readonly skipped: ReadonlyArray<{ readonly entity: string; readonly name: string; readonly reason: string }>
+interface Countable {
+  readonly kind: DefinitionKind
+  readonly existingId: unknown
 }
 
+const tally = (items: ReadonlyArray<Countable>, skipped: DefinitionCounts["skipped"]): DefinitionCounts => {
+  const createByKind: Partial<Record<DefinitionKind, number>> = {}
+  for (const item of items)
+    if (item.existingId === null) createByKind[item.kind] = (createByKind[item.kind] ?? 0) + 1
+  const create = Object.values(createByKind).reduce((sum, count) => sum + count, 0)
+  return { create, reuse: items.length - create, createByKind, skipped }
+}
+
+const optionsOf = (
+  fields: ReadonlyArray<{ readonly options: ReadonlyArray<{ readonly existingId: unknown }> }>,
+) =>
+  fields.flatMap((field) =>
+    field.options.map((option): Countable => ({ kind: "select-option", existingId: option.existingId })),
+  )
+
+/** What the plan creates and reuses: the one count `plan`, the progress and the run summary give. */
 export const countDefinitions = (
   planned: Effect.Effect.Success<ReturnType<typeof planDefinitions>>,
 ): DefinitionCounts => {
   if (planned.direction === "paperless-to-papra") {
     const { tags, properties, skipped } = planned.plan
-    const options = properties.flatMap((property) => property.options)
-    const items = [...tags, ...properties, ...options]
-    const create = items.filter((item) => item.existingId === null).length
-    return { create, reuse: items.length - create, skipped }
+    return tally(
+      [
+        ...tags.map((tag): Countable => ({ kind: "tag", existingId: tag.existingId })),
+        ...properties.map(
+          (property): Countable => ({ kind: "custom-field", existingId: property.existingId }),
+        ),
+        ...optionsOf(properties),
+      ],
+      skipped,
+    )
   }
   const { tags, classifiers, customFields, skipped } = planned.plan
-  const options = customFields.flatMap((field) => field.options)
-  const items = [...tags, ...classifiers, ...customFields, ...options]
-  const create = items.filter((item) => item.existingId === null).length
-  return { create, reuse: items.length - create, skipped }
+  return tally(
+    [
+      ...tags.map((tag): Countable => ({ kind: "tag", existingId: tag.existingId })),
+      ...classifiers.map(
+        (classifier): Countable => ({
+          kind: classifierEventKind[classifier.kind],
+          existingId: classifier.existingId,
+        }),
+      ),
+      ...customFields.map((field): Countable => ({ kind: "custom-field", existingId: field.existingId })),
+      ...optionsOf(customFields),
+    ],
+    skipped,
+  )
+}
+
+/** Planned creates the target answered "already exists" to (a race with another writer): reused after all. */
+const withFoundExisting = (
+  counts: DefinitionCounts,
+  found: ReadonlyArray<DefinitionKind>,
+): DefinitionCounts => {
+  if (found.length === 0) return counts
+  const createByKind = { ...counts.createByKind }
+  for (const kind of found) createByKind[kind] = (createByKind[kind] ?? 1) - 1
+  return { ...counts, create: counts.create - found.length, reuse: counts.reuse + found.length, createByKind }
 }
 
 /**
@@ -131,7 +173,8 @@ const emitCreated = (
   onEvent: (event: SyncEvent) => Effect.Effect<void>,
   kind: DefinitionKind,
   name: string,
-) => onEvent({ type: "definition", kind, name, action: "created" })
+  action: "created" | "reused" = "created",
+) => onEvent({ type: "definition", kind, name, action })
 
 const createOnPapra = (
   pair: Pair,
@@ -141,10 +184,10 @@ const createOnPapra = (
 ) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
-    let created = 0
+    const found: Array<DefinitionKind> = []
     for (const tag of plan.tags) {
       if (tag.existingId !== null) continue
-      yield* journaledCreate(
+      const id = yield* journaledCreate(
         pair,
         tag.source.kind === "tag" ? "tag" : classifierEntity[tag.source.kind],
         String(tag.source.paperlessId),
@@ -158,31 +201,31 @@ const createOnPapra = (
         ),
         { link: tag.source.kind === "tag" },
       )
-      created += 1
-      yield* emitCreated(onEvent, "tag", tag.name)
+      if (id === undefined) found.push("tag")
+      yield* emitCreated(onEvent, "tag", tag.name, id === undefined ? "reused" : "created")
     }
     for (const property of plan.properties) {
       if (property.existingId === null) {
-        yield* journaledCreate(
+        const id = yield* journaledCreate(
           pair,
           "custom_field",
           `property:${property.name}`,
           Effect.map(papra.customProperties.create(papraPropertyCreateBody(property)), (made) => made.id),
           { link: false },
         )
-        created += 1
-        yield* emitCreated(onEvent, "custom-field", property.name)
+        if (id === undefined)
+          found.push("custom-field", ...property.options.map((): DefinitionKind => "select-option"))
+        yield* emitCreated(onEvent, "custom-field", property.name, id === undefined ? "reused" : "created")
         continue
       }
       const existing = context.papraProperties.get(property.existingId)
       const update = existing === undefined ? undefined : papraPropertyOptionsUpdate(property, existing)
       if (update === undefined) continue
       yield* papra.customProperties.update(PapraCustomPropertyId.make(property.existingId), update)
-      created += update.options.length - (existing?.options?.length ?? 0)
       for (const option of property.options.filter((candidate) => candidate.existingId === null))
         yield* emitCreated(onEvent, "select-option", `${property.name}: ${option.name}`)
     }
-    return created
+    return found
   })
 
 const classifierEntity = {
@@ -208,7 +251,6 @@ const createOnPaperless = (
 ) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
-    let created = 0
     const tagIdsByKey = new Map<string, number>()
     for (const tag of plan.tags) {
       if (tag.existingId !== null) {
@@ -232,7 +274,6 @@ const createOnPaperless = (
         { link: tag.papraId !== null },
       )
       tagIdsByKey.set(tag.key, Number(id))
-      created += 1
       yield* emitCreated(onEvent, "tag", tag.name)
     }
     for (const classifier of plan.classifiers) {
@@ -252,7 +293,6 @@ const createOnPaperless = (
         Effect.map(create as Effect.Effect<{ readonly id: number }, unknown>, (made) => String(made.id)),
         { link: true },
       )
-      created += 1
       yield* emitCreated(onEvent, classifierEventKind[classifier.kind], classifier.name)
     }
     for (const field of plan.customFields) {
@@ -273,7 +313,6 @@ const createOnPaperless = (
           ),
           { link: field.papraIds.length === 1 },
         )
-        created += 1
         yield* emitCreated(onEvent, "custom-field", field.name)
         continue
       }
@@ -281,12 +320,11 @@ const createOnPaperless = (
       const update = existing === undefined ? undefined : paperlessFieldOptionsUpdate(field, existing)
       if (update === undefined) continue
       yield* paperless.customFields.update(CustomFieldId.make(field.existingId), update)
-      for (const option of field.options.filter((candidate) => candidate.existingId === null)) {
-        created += 1
+      for (const option of field.options.filter((candidate) => candidate.existingId === null))
         yield* emitCreated(onEvent, "select-option", `${field.name}: ${option.label}`)
-      }
     }
-    return created
+    // Paperless has no "already exists" answer that is not an error: every planned create was made.
+    return [] as ReadonlyArray<DefinitionKind>
   })
 
 /**
@@ -331,17 +369,19 @@ export const prepareDefinitions = (
   Effect.gen(function* () {
     const before = yield* loadContext(pair, direction, config)
     const planned = yield* planDefinitions(before, direction)
-    const created =
+    const counts = countDefinitions(planned)
+    const found =
       planned.direction === "paperless-to-papra"
         ? yield* createOnPapra(pair, planned.plan, before, onEvent)
         : yield* createOnPaperless(pair, planned.plan, before, onEvent)
-    const after = created > 0 ? yield* loadContext(pair, direction, config) : before
+    const after = counts.create > 0 ? yield* loadContext(pair, direction, config) : before
     const links: IdLinks = yield* planOrFail(linkDefinitions(after, direction))
     yield* saveNewLinks(pair, direction, links)
     yield* settleFoundCreates(pair, mappingContext({ ...after, links }))
     return {
       context: mappingContext({ ...after, links }),
-      created,
-      skipped: countDefinitions(planned).skipped,
+      /** The context before anything was created: what `plan` saw, so the lossiness report matches it. */
+      planned: before,
+      counts: withFoundExisting(counts, found),
     }
   })

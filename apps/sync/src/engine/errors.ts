@@ -29,3 +29,18 @@ export class ChecksumMismatch extends Data.TaggedError("ChecksumMismatch")<{
       : `the target stored a file with checksum ${this.actual}, not the ${this.expected} that was sent`
   }
 }
+
+/**
+ * A server stopped answering during the run (connection refused or reset, again on a probe after
+ * the client's retries): every further document would fail the same way, so the run stops, and
+ * the documents it had not reached are left for the next run rather than recorded as failed.
+ */
+export class ServerGone extends Data.TaggedError("ServerGone")<{
+  readonly server: "Papra" | "Paperless-ngx"
+  /** What the last request met, e.g. `GET /api/ping: transport failure: … (ECONNREFUSED)`. */
+  readonly reason: string
+}> {
+  override get message() {
+    return `${this.server} stopped answering during the run (${this.reason}); the documents not reached yet are untouched, and running the same command again once it is back carries on from there`
+  }
+}

@@ -48,8 +48,23 @@ export type SyncEvent =
       readonly bytes?: number
       readonly reason?: string
     }
+  /** The definitions phase is over: what it created and reused (the figures `plan` gave, less any race). */
+  | { readonly type: "definitions"; readonly counts: DefinitionCounts }
   | { readonly type: "warning"; readonly message: string }
   | { readonly type: "run-finished"; readonly runId: string; readonly summary: RunSummary }
+
+/**
+ * Tags, classifiers, fields/properties and select options: what a run creates and reuses. `plan`
+ * and `migrate` both take it from the same count of the definitions plan, so they agree.
+ */
+export interface DefinitionCounts {
+  /** To create (plan) or created (run), select options of new and existing fields included. */
+  readonly create: number
+  readonly reuse: number
+  /** `create` by kind. */
+  readonly createByKind: Readonly<Partial<Record<DefinitionKind, number>>>
+  readonly skipped: ReadonlyArray<{ readonly entity: string; readonly name: string; readonly reason: string }>
+}
 
 export interface RunSummary {
   readonly direction: Direction
@@ -57,7 +72,7 @@ export interface RunSummary {
   readonly finishedAt: string
   readonly documents: Readonly<Record<DocumentOutcome, number>>
   readonly bytes: number
-  readonly definitionsCreated: number
+  readonly definitions: DefinitionCounts
   readonly failures: ReadonlyArray<{
     readonly sourceId: string
     readonly title: string

@@ -21,10 +21,10 @@ import * as Stream from "effect/Stream"
 import { StateStore } from "../state/store.js"
 import { scopedTempDirectory } from "../transfer/spool.js"
 import { prepareDefinitions } from "./definitions.js"
-import type { RunSummary } from "./events.js"
+import type { DefinitionCounts, RunSummary } from "./events.js"
 import type { EngineOptions } from "./options.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
-import { paperlessSource, papraSource } from "./source-documents.js"
+import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
 import { carryToPaperless, relinkOnPaperless } from "./to-paperless.js"
 import { applyToPapra, carryToPapra } from "./to-papra.js"
@@ -45,7 +45,10 @@ const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLi
     ? Effect.succeed(<A, E, R>(effect: Effect.Effect<A, E, R>) => effect)
     : RateLimiter.make({ limit: Math.max(1, Math.round(rate)), interval: "1 second" })
 
-/** Runs the per-document step over the source stream with the run's concurrency and rate bound. */
+/**
+ * Runs the per-document step over the source stream with the run's concurrency and rate bound;
+ * `--limit` counts only the documents that needed work (an unchanged one is not work).
+ */
 const forEachDocument = <A, E, R>(
   state: RunState,
   documents: Stream.Stream<A, unknown, R>,
@@ -54,21 +57,20 @@ const forEachDocument = <A, E, R>(
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
     const store = yield* StateStore
-    yield* documents.pipe(
-      Stream.mapEffect(
-        (document) =>
-          limit(Effect.void).pipe(
-            Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
-            Effect.tap((result) =>
-              result.outcome === "failed"
-                ? Effect.void
-                : store.failures.clear(state.pair, "document", result.sourceId),
-            ),
-            Effect.tap((result) => record(state, result)),
+    yield* forEachNeedingWork(
+      documents,
+      { limit: state.options.filters.limit, concurrency: state.options.concurrency },
+      (document: A) =>
+        limit(Effect.void).pipe(
+          Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
+          Effect.tap((result) =>
+            result.outcome === "failed"
+              ? Effect.void
+              : store.failures.clear(state.pair, "document", result.sourceId),
           ),
-        { concurrency: state.options.concurrency, unordered: true },
-      ),
-      Stream.runDrain,
+          Effect.tap((result) => record(state, result)),
+        ),
+      (result) => result.outcome !== "unchanged",
     )
   })
 
@@ -140,7 +142,7 @@ const summarize = (
   state: RunState,
   startedAt: DateTime.Utc,
   lossiness: ReadonlyArray<string>,
-  definitionsCreated: number,
+  definitions: DefinitionCounts,
 ) =>
   Effect.gen(function* () {
     const losses = yield* Ref.get(state.losses)
@@ -153,7 +155,7 @@ const summarize = (
       finishedAt: DateTime.formatIso(yield* DateTime.now),
       documents: yield* Ref.get(state.counts),
       bytes: yield* Ref.get(state.bytes),
-      definitionsCreated,
+      definitions,
       failures: yield* Ref.get(state.failures),
       lossiness: [...lossiness, ...perDocument],
     } satisfies RunSummary
@@ -202,7 +204,8 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
         options.mapping,
         options.onEvent,
       )
-      const lossiness = Either.match(lossinessReport(definitions.context, options.direction), {
+      yield* options.onEvent({ type: "definitions", counts: definitions.counts })
+      const lossiness = Either.match(lossinessReport(definitions.planned, options.direction), {
         onLeft: () => [] as ReadonlyArray<string>,
         onRight: (report) => report.lines,
       })
@@ -229,7 +232,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
       yield* writeRelations(state)
-      const summary = yield* summarize(state, startedAt, lossiness, definitions.created)
+      const summary = yield* summarize(state, startedAt, lossiness, definitions.counts)
       const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
       const failed = summary.documents.failed
       yield* store.runs.finish(run.id, {
@@ -240,5 +243,10 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "done" })
       yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
       return { ...summary, reportPath, runId: run.id } satisfies MigrationResult as MigrationResult
-    }).pipe(Effect.scoped, Effect.onExit(finish))
+    }).pipe(
+      Effect.scoped,
+      // The lease is renewed while the run works; a run that lost it stops at once.
+      Effect.raceFirst(store.runs.holdLease(run.id)),
+      Effect.onExit(finish),
+    )
   })

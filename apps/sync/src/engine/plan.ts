@@ -17,7 +17,7 @@ import { StateStore } from "../state/store.js"
 import { countDefinitions, loadContext, planDefinitions } from "./definitions.js"
 import type { EngineOptions } from "./options.js"
 import type { PlanReport } from "./reports.js"
-import { paperlessSource, papraSource } from "./source-documents.js"
+import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 
 type PlanOptions = Omit<EngineOptions, "onEvent" | "rate">
 
@@ -57,7 +57,19 @@ export const planMigration = (options: PlanOptions) =>
           if (identical) tally.identicalOnTarget += 1
         } else if (unchanged) tally.unchanged += 1
         else tally.toUpdate += 1
+        return !linked || !unchanged
       })
+    // `--limit` as `migrate` applies it: the next N documents that need work, looked at one by one.
+    const forEach = <A, E, R>(
+      documents: Stream.Stream<A, unknown>,
+      step: (document: A) => Effect.Effect<boolean, E, R>,
+    ) =>
+      forEachNeedingWork(
+        documents,
+        { limit: options.filters.limit, concurrency: 1 },
+        step,
+        (needed) => needed,
+      )
 
     if (options.direction === "paperless-to-papra") {
       const papra = yield* PapraClient
@@ -66,14 +78,14 @@ export const planMigration = (options: PlanOptions) =>
         Effect.sync(() => onPapra.add(document.originalSha256Hash)),
       )
       const source = yield* paperlessSource(options.filters)
-      yield* Stream.runForEach(source.documents, (document) =>
+      yield* forEach(source.documents, (document) =>
         Effect.gen(function* () {
           const sourceId = String(document.id)
           const link = yield* store.links.findTarget(options.pair, "document", sourceId)
           const snapshot = documentSnapshot(paperlessDocumentAsMapped(document, context))
           // 3.0 lists the SHA-256 of every version's original: Papra's dedupe key, without a download.
           const sha256 = document.versions?.find((version) => version.is_root)?.checksum
-          yield* count(
+          return yield* count(
             sourceId,
             Option.isSome(link),
             Option.isSome(link) && (yield* isUnchanged(options.pair, sourceId, snapshot)),
@@ -86,7 +98,7 @@ export const planMigration = (options: PlanOptions) =>
       const paperless = yield* PaperlessClient
       const server = yield* paperless.server
       const source = yield* papraSource(options.filters)
-      yield* Stream.runForEach(source.documents, (listed) =>
+      yield* forEach(source.documents, (listed) =>
         Effect.gen(function* () {
           const link = yield* store.links.findTarget(options.pair, "document", listed.id)
           if (Option.isNone(link)) {
@@ -98,7 +110,7 @@ export const planMigration = (options: PlanOptions) =>
           }
           const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
           const snapshot = documentSnapshot(papraDocumentToPaperless(document, context).document)
-          yield* count(listed.id, true, yield* isUnchanged(options.pair, listed.id, snapshot), false)
+          return yield* count(listed.id, true, yield* isUnchanged(options.pair, listed.id, snapshot), false)
         }),
       )
     }

@@ -1,19 +1,11 @@
-import type { Direction } from "./events.js"
+import type { DefinitionCounts, Direction } from "./events.js"
 
 /** What `plan` found: what a migration would do, with nothing written anywhere. */
 export interface PlanReport {
   readonly direction: Direction
-  readonly definitions: {
-    readonly create: number
-    readonly reuse: number
-    readonly skipped: ReadonlyArray<{
-      readonly entity: string
-      readonly name: string
-      readonly reason: string
-    }>
-  }
+  readonly definitions: DefinitionCounts
   readonly documents: {
-    /** Source documents the filters select. */
+    /** Source documents the filters select (with `--limit`: the ones looked at to find the next N). */
     readonly total: number
     /** Not linked yet: their files would be copied (or linked to an identical file already there). */
     readonly toCopy: number

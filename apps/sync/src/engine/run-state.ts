@@ -6,6 +6,7 @@ import { StateStore } from "../state/store.js"
 import type { SpooledFile } from "../transfer/spool.js"
 import { type DocumentOutcome, emptyOutcomeCounts, type SyncEvent } from "./events.js"
 import type { EngineOptions } from "./options.js"
+import { stopIfServerGone } from "./server-gone.js"
 
 /** What one run carries from document to document. */
 export interface RunState {
@@ -102,10 +103,12 @@ export const describeFailure = (error: unknown): string => {
 
 /**
  * The end of a document that could not be carried: the failure is recorded (the next run retries
- * it) and reported; the run goes on.
+ * it) and reported; the run goes on. Unless a server went away: then the run stops, and this
+ * document, like those not reached yet, is left for the next run.
  */
 export const recordFailure = (state: RunState, sourceId: string, title: string) => (error: unknown) =>
   Effect.gen(function* () {
+    yield* stopIfServerGone(error)
     const store = yield* StateStore
     const reason = describeFailure(error)
     yield* store.failures.record(state.pair, { kind: "document", sourceId, reason, runId: state.runId })

@@ -7,8 +7,49 @@ import * as Stream from "effect/Stream"
 import { InvalidFilter } from "./errors.js"
 import type { DocumentFilters } from "./options.js"
 
-const limited = <A, E, R>(stream: Stream.Stream<A, E, R>, limit: number | undefined) =>
-  limit === undefined ? stream : Stream.take(stream, limit)
+/**
+ * `--limit N` means the next N documents that need work (not linked yet, changed since the last
+ * run, or failed before), so that runs with a limit migrate an archive batch by batch. Which ones
+ * need work is known only once a document was looked at, so the limit cannot be a `take` on the
+ * source: `step` looks at each document and `neededWork` says whether it counted.
+ */
+export const forEachNeedingWork = <A, B, E, R, E2, R2>(
+  documents: Stream.Stream<A, E, R>,
+  options: { readonly limit: number | undefined; readonly concurrency: number },
+  step: (document: A) => Effect.Effect<B, E2, R2>,
+  neededWork: (result: B) => boolean,
+): Effect.Effect<void, E | E2, R | R2> => {
+  const { limit, concurrency } = options
+  if (limit === undefined)
+    return Stream.runDrain(Stream.mapEffect(documents, step, { concurrency, unordered: true }))
+  if (limit <= 0) return Effect.void
+  return Effect.gen(function* () {
+    // One permit per document that may still count: a document that needed no work gives its
+    // permit back, so documents in flight at once never carry more than `limit` between them.
+    const permits = yield* Effect.makeSemaphore(limit)
+    let worked = 0
+    yield* documents.pipe(
+      Stream.mapEffect(
+        (document) =>
+          Effect.zipRight(permits.take(1), step(document)).pipe(
+            Effect.tap((result) =>
+              neededWork(result)
+                ? Effect.sync(() => {
+                    worked += 1
+                  })
+                : permits.release(1),
+            ),
+          ),
+        { concurrency, unordered: true },
+      ),
+      Stream.takeUntil(() => worked >= limit),
+      Stream.runDrain,
+    )
+  })
+}
+
+/** How many documents a run visits, for a progress bar: unknown with a limit (see `forEachNeedingWork`). */
+const totalOf = (count: number, filters: DocumentFilters) => (filters.limit === undefined ? count : undefined)
 
 /** The Paperless documents a run covers, oldest id first so progress is stable across runs. */
 export const paperlessSource = (filters: DocumentFilters) =>
@@ -31,12 +72,11 @@ export const paperlessSource = (filters: DocumentFilters) =>
       query.tags__id__all = ids
     }
     const first = yield* paperless.documents.list({ ...query, page_size: 1 })
-    const total = filters.limit === undefined ? first.count : Math.min(first.count, filters.limit)
-    const documents: Stream.Stream<PaperlessDocument, unknown> = limited(
-      paperless.documents.stream({ ...query, page_size: 100 }),
-      filters.limit,
-    )
-    return { total, documents }
+    const documents: Stream.Stream<PaperlessDocument, unknown> = paperless.documents.stream({
+      ...query,
+      page_size: 100,
+    })
+    return { total: totalOf(first.count, filters), documents }
   })
 
 /** The Papra documents a run covers. Papra has no "changed since": `since` compares `createdAt`. */
@@ -61,9 +101,8 @@ export const papraSource = (filters: DocumentFilters) =>
       const since = Date.parse(filters.since)
       documents = Stream.filter(documents, (document) => Date.parse(document.createdAt) > since)
     }
-    const total = filters.limit === undefined ? page.total : Math.min(page.total, filters.limit)
     return {
-      total: wanted.length === 0 && filters.since === undefined ? total : undefined,
-      documents: limited(documents, filters.limit),
+      total: wanted.length === 0 && filters.since === undefined ? totalOf(page.total, filters) : undefined,
+      documents,
     }
   })

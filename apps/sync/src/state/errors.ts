@@ -41,13 +41,26 @@ export class LinkConflictError extends Data.TaggedError("LinkConflictError")<{
   }
 }
 
-/** Another live process is running the same pair; two runs at once would both carry each document. */
+/**
+ * Another run holds the pair's lease: two runs at once would both carry each document. The lease
+ * is renewed while that run lives and runs out shortly after it stops, however it stopped.
+ */
 export class RunInProgressError extends Data.TaggedError("RunInProgressError")<{
   readonly pair: Pair
   readonly runId: string
-  readonly pid: number
+  /** Who holds the lease: its process and machine. */
+  readonly holder: string
+  /** When the lease runs out unless its run renews it (ISO 8601). */
+  readonly until: string
 }> {
   override get message() {
-    return `run ${this.runId} (process ${this.pid}) is still working on ${this.pair.source} → ${this.pair.target}; wait for it to finish or stop it first`
+    return `run ${this.runId} (${this.holder}) is working on ${this.pair.source} → ${this.pair.target}: it holds the pair until ${this.until} and renews that while it runs; wait for it to finish, or, if it was stopped, until then`
+  }
+}
+
+/** A run's lease lapsed (it was not renewed in time) and another run took the pair over. */
+export class RunLeaseLost extends Data.TaggedError("RunLeaseLost")<{ readonly runId: string }> {
+  override get message() {
+    return `run ${this.runId} lost its hold on the pair to another run (its lease was not renewed in time) and stopped, so that two runs never work at once`
   }
 }

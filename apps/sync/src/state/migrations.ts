@@ -99,10 +99,20 @@ const runOwner = statements(
   "ALTER TABLE runs ADD COLUMN host TEXT",
 )
 
+// The run lock is a lease any machine sharing the state file respects (runs.ts): who holds it and
+// until when; a run left "running" whose lease ran out counts as interrupted. The pid namespace
+// tells whether a pid recorded on this host name is one this process can ask about.
+const runLease = statements(
+  "ALTER TABLE runs ADD COLUMN lease_holder TEXT",
+  "ALTER TABLE runs ADD COLUMN lease_expires_at TEXT",
+  "ALTER TABLE runs ADD COLUMN pid_namespace TEXT",
+)
+
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
 export const migrations = {
   "1_initial": initial,
   "2_run_owner": runOwner,
+  "3_run_lease": runLease,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

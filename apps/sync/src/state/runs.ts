@@ -1,13 +1,23 @@
 import { randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { readFileSync, readlinkSync } from "node:fs"
 import { hostname } from "node:os"
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { directionOf, Endpoint, type Pair } from "./endpoints.js"
-import { RunInProgressError } from "./errors.js"
+import { RunInProgressError, RunLeaseLost } from "./errors.js"
+
+/**
+ * A running run holds a lease on its pair in the state file, renewed while it lives. Any process
+ * on any machine that shares the file respects it (a pid means nothing across containers), and a
+ * killed run's lease simply runs out: then its run counts as interrupted and the pair is free.
+ */
+export const LEASE_DURATION = Duration.seconds(30)
+/** A third of the lease: two renewals may be late (a busy state file, a stalled disk) before it lapses. */
+export const LEASE_RENEWAL = Duration.seconds(10)
 
 export const RunId = Schema.String.pipe(Schema.brand("RunId"))
 export type RunId = typeof RunId.Type
@@ -32,6 +42,11 @@ export class Run extends Schema.Class<Run>("Run")({
   /** The process that started the run, and its machine. */
   pid: Schema.NullOr(Schema.Number),
   host: Schema.NullOr(Schema.String),
+  /** While the run is running: who holds the pair's lease, and until when unless renewed. */
+  leaseHolder: Schema.NullOr(Schema.String),
+  leaseExpiresAt: Schema.NullOr(Schema.DateTimeUtc),
+  /** The starting process's pid namespace (Linux): only within it does its pid say anything. */
+  pidNamespace: Schema.NullOr(Schema.String),
 }) {}
 
 export const CheckpointPhase = Schema.Literal("definitions", "documents", "relations", "done")
@@ -79,6 +94,34 @@ const isAlive = (pid: number): boolean => {
   }
 }
 
+/** e.g. `pid:[4026531836]`; containers of one pod share a host name but not this. Null off Linux. */
+const pidNamespace = (): string | null => {
+  try {
+    return readlinkSync("/proc/self/ns/pid")
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A holder known to be dead need not be waited for: started on this machine, in this pid
+ * namespace, by another process that is gone (a `kill -9` here). Anything else (another machine or
+ * container, or this very process, which may be running it right now) is waited for until its
+ * lease lapses.
+ */
+const isDeadHereAndNow = (run: Run): boolean =>
+  run.pid !== null &&
+  run.pid !== process.pid &&
+  run.host === hostname() &&
+  run.pidNamespace !== null &&
+  run.pidNamespace === pidNamespace() &&
+  !isAlive(run.pid)
+
+/** A run marked running that was cut off: its lease ran out, or its process is known dead. */
+const isCutOff = (run: Run, now: DateTime.Utc): boolean =>
+  run.outcome === "running" &&
+  (run.leaseExpiresAt === null || !DateTime.greaterThan(run.leaseExpiresAt, now) || isDeadHereAndNow(run))
+
 const encodeCounts = Schema.encodeSync(Schema.parseJson(RunCounts))
 
 export const runOperations = (db: Database) => {
@@ -95,9 +138,9 @@ export const runOperations = (db: Database) => {
     )
 
   /**
-   * Starts a run. A run of the same pair still marked running either belongs to another live
-   * process on this machine (then this one is refused) or was cut off (then it becomes interrupted).
-   * A run left by this very process, or by another machine, counts as cut off.
+   * Starts a run and takes the pair's lease. A run of the same pair still marked running either
+   * holds a live lease (then this one is refused, whatever machine asks) or has let it lapse, or
+   * is known dead (then it was cut off and becomes interrupted).
    */
   const start = (pair: Pair, command: string) =>
     db.transaction(
@@ -112,14 +155,17 @@ export const runOperations = (db: Database) => {
                   AND outcome = 'running'`,
           })(undefined),
         )
-        const host = hostname()
-        const owner = running.find(
-          (run) => run.host === host && run.pid !== null && run.pid !== process.pid && isAlive(run.pid),
-        )
-        if (owner?.pid != null)
-          return yield* new RunInProgressError({ pair, runId: owner.id, pid: owner.pid })
         const now = yield* DateTime.now
+        const holder = running.find((run) => !isCutOff(run, now))
+        if (holder?.leaseExpiresAt != null)
+          return yield* new RunInProgressError({
+            pair,
+            runId: holder.id,
+            holder: holder.leaseHolder ?? "another process",
+            until: DateTime.formatIso(holder.leaseExpiresAt),
+          })
         const id = newRunId(now)
+        const host = hostname()
         yield* db.guard(
           "start a run",
           Effect.zipRight(
@@ -136,12 +182,40 @@ export const runOperations = (db: Database) => {
               counts: "{}",
               pid: process.pid,
               host,
+              pidNamespace: pidNamespace(),
+              leaseHolder: `process ${process.pid} on ${host}`,
+              leaseExpiresAt: DateTime.formatIso(DateTime.addDuration(now, LEASE_DURATION)),
             })}`,
           ),
         )
         return yield* get(id)
       }),
     )
+
+  /** Extends a running run's lease; fails when the lease lapsed and another run took the pair. */
+  const renewLease = (id: RunId) =>
+    Effect.gen(function* () {
+      const now = yield* DateTime.now
+      const renewed = yield* db.guard(
+        "renew the run's lease",
+        SqlSchema.findAll({
+          Request: Schema.Void,
+          Result: Schema.Struct({ id: Schema.String }),
+          execute: () =>
+            sql`UPDATE runs SET lease_expires_at = ${DateTime.formatIso(DateTime.addDuration(now, LEASE_DURATION))}
+                WHERE id = ${id} AND outcome = 'running' RETURNING id`,
+        })(undefined),
+      )
+      if (renewed.length === 0) return yield* new RunLeaseLost({ runId: id })
+    })
+
+  /**
+   * Renews the lease every `LEASE_RENEWAL` for as long as it runs (race it with the run's work);
+   * fails only when the lease was lost, so a run that lost its pair stops instead of racing the
+   * run that took it over.
+   */
+  const holdLease = (id: RunId) =>
+    Effect.forever(Effect.zipRight(Effect.sleep(LEASE_RENEWAL), renewLease(id)))
 
   const finish = (id: RunId, end: RunEnd) =>
     Effect.flatMap(DateTime.now, (now) =>
@@ -152,8 +226,13 @@ export const runOperations = (db: Database) => {
       ),
     ).pipe(Effect.zipRight(get(id)))
 
-  /** The latest runs first, of one pair or of every pair. */
+  /** The latest runs first, of one pair or of every pair; a running one that was cut off shows as interrupted. */
   const list = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined } = {}) =>
+    Effect.zipWith(listStored(options), DateTime.now, (runs, now) =>
+      runs.map((run) => (isCutOff(run, now) ? new Run({ ...run, outcome: "interrupted" }) : run)),
+    )
+
+  const listStored = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined }) =>
     db.guard(
       "list runs",
       SqlSchema.findAll({
@@ -206,5 +285,5 @@ export const runOperations = (db: Database) => {
       )
       .pipe(Effect.asVoid)
 
-  return { start, finish, get, list, saveCheckpoint, getCheckpoint, clearCheckpoint }
+  return { start, renewLease, holdLease, finish, get, list, saveCheckpoint, getCheckpoint, clearCheckpoint }
 }

@@ -6,15 +6,18 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { canonicalJson } from "@paperbridge/mapping"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
 import { openDatabase } from "../../src/state/database.js"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../../src/state/endpoints.js"
 import { runMigrations } from "../../src/state/migrations.js"
-import { RunId } from "../../src/state/runs.js"
+import { LEASE_DURATION, LEASE_RENEWAL, RunId } from "../../src/state/runs.js"
 import { snapshotHash } from "../../src/state/snapshots.js"
 import { StateStore } from "../../src/state/store.js"
 import { tempDirectory } from "./temp.js"
@@ -206,6 +209,8 @@ describe("state store", () => {
           phase: "documents",
           cursor: "2024-05-01",
         })
+        // Its process is gone: nothing renews the lease, and once it lapsed the pair is free.
+        yield* TestClock.adjust(LEASE_DURATION)
         const next = yield* store.runs.start(toPapra, "migrate")
         expect((yield* store.runs.get(crashed.id)).outcome).toBe("interrupted")
         const finished = yield* store.runs.finish(next.id, {
@@ -226,23 +231,74 @@ describe("state store", () => {
     ),
   )
 
-  it.scoped("refuses to start a run while another live process runs the same pair", () =>
+  it.scoped("a run holds its pair by a lease: refused while it is renewed, taken over once it lapsed", () =>
+    withStore((store) =>
+      Effect.gen(function* () {
+        const first = yield* store.runs.start(toPapra, "migrate")
+        const refused = yield* Effect.flip(store.runs.start(toPapra, "migrate"))
+        expect(refused).toMatchObject({
+          _tag: "RunInProgressError",
+          runId: first.id,
+          holder: `process ${process.pid} on ${hostname()}`,
+          until: "1970-01-01T00:00:30.000Z",
+        })
+        expect(refused.message).toContain(`process ${process.pid}`)
+        expect(refused.message).toContain("until 1970-01-01T00:00:30.000Z")
+        // Another pair is not held.
+        expect((yield* store.runs.start(toPaperless, "migrate")).outcome).toBe("running")
+
+        // A heartbeat keeps it: long after the first lease would have lapsed, the pair is still held.
+        const heartbeat = yield* Effect.fork(store.runs.holdLease(first.id))
+        for (let beat = 0; beat < 10; beat++) yield* TestClock.adjust(LEASE_RENEWAL)
+        expect(yield* Effect.flip(store.runs.start(toPapra, "migrate"))).toMatchObject({ runId: first.id })
+        expect((yield* store.runs.list({ pair: toPapra })).map((run) => run.outcome)).toEqual(["running"])
+
+        // Killed: nothing renews it. Shown interrupted once the lease lapsed, and taken over.
+        yield* Fiber.interrupt(heartbeat)
+        yield* TestClock.adjust(Duration.subtract(LEASE_DURATION, Duration.millis(1)))
+        expect(yield* Effect.flip(store.runs.start(toPapra, "migrate"))).toMatchObject({ runId: first.id })
+        yield* TestClock.adjust(Duration.millis(1))
+        expect((yield* store.runs.list({ pair: toPapra })).map((run) => run.outcome)).toEqual(["interrupted"])
+        const second = yield* store.runs.start(toPapra, "migrate")
+        expect((yield* store.runs.get(first.id)).outcome).toBe("interrupted")
+        expect((yield* store.runs.list({ pair: toPapra })).map((run) => run.outcome)).toEqual([
+          "running",
+          "interrupted",
+        ])
+        // The run that lost its lease learns it at its next renewal, and stops.
+        expect(yield* Effect.flip(store.runs.renewLease(first.id))).toMatchObject({
+          _tag: "RunLeaseLost",
+          runId: first.id,
+        })
+        yield* store.runs.renewLease(second.id)
+      }),
+    ),
+  )
+
+  it.scoped("a run started elsewhere is waited for; one killed here, in this pid namespace, is not", () =>
     withStore((store, path) =>
       Effect.gen(function* () {
         const db = yield* openDatabase(path)
-        const ownedBy = (pid: number | undefined) =>
+        // A run of another pair, to learn this process's pid namespace as the store records it.
+        const namespace = (yield* store.runs.start(toPaperless, "migrate")).pidNamespace
+        const insertRun = (id: string, host: string, pid: number) =>
           db.sql`INSERT INTO runs (id, source_endpoint, target_endpoint, direction, command, started_at, outcome,
-                   counts, pid, host)
-                 VALUES (${`other-${pid}`}, ${paperless}, ${papra}, 'paperless-to-papra', 'migrate', '2026-01-01T00:00:00Z',
-                   'running', '{}', ${pid ?? null}, ${hostname()})`
-        yield* ownedBy(process.ppid)
-        const refused = yield* Effect.flip(store.runs.start(toPapra, "migrate"))
-        expect(refused).toMatchObject({ _tag: "RunInProgressError", runId: `other-${process.ppid}` })
-        expect(refused.message).toContain(`process ${process.ppid}`)
-        expect((yield* store.runs.start(toPaperless, "migrate")).outcome).toBe("running")
-        yield* db.sql`UPDATE runs SET pid = ${spawnSync(process.execPath, ["-e", ""]).pid ?? null} WHERE pid = ${process.ppid}`
+                   counts, pid, host, pid_namespace, lease_holder, lease_expires_at)
+                 VALUES (${id}, ${paperless}, ${papra}, 'paperless-to-papra', 'migrate', '1970-01-01T00:00:00Z',
+                   'running', '{}', ${pid}, ${host}, ${namespace ?? null}, ${`process ${pid} on ${host}`},
+                   '1970-01-01T00:00:30Z')`
+        // Another container sharing the file: its pid means nothing here, whatever this machine says about it.
+        const deadPid = spawnSync(process.execPath, ["-e", ""]).pid ?? 0
+        yield* insertRun("elsewhere", "other-container", deadPid)
+        expect(yield* Effect.flip(store.runs.start(toPapra, "migrate"))).toMatchObject({
+          runId: "elsewhere",
+          holder: `process ${deadPid} on other-container`,
+        })
+        yield* db.sql`DELETE FROM runs WHERE id = 'elsewhere'`
+        // Killed here: known dead at once.
+        yield* insertRun("killed-here", hostname(), deadPid)
         expect((yield* store.runs.start(toPapra, "migrate")).outcome).toBe("running")
-        expect((yield* store.runs.get(RunId.make(`other-${process.ppid}`))).outcome).toBe("interrupted")
+        expect((yield* store.runs.get(RunId.make("killed-here"))).outcome).toBe("interrupted")
       }),
     ),
   )
@@ -320,7 +376,7 @@ describe("state store", () => {
       const db = yield* openDatabase(path)
       expect(yield* runMigrations.pipe(Effect.provideService(SqlClient.SqlClient, db.sql))).toEqual([])
       const applied = yield* db.sql<{ migrationId: number }>`SELECT migration_id FROM paperbridge_migrations`
-      expect(applied).toEqual([{ migrationId: 1 }, { migrationId: 2 }])
+      expect(applied).toEqual([{ migrationId: 1 }, { migrationId: 2 }, { migrationId: 3 }])
       yield* Scope.close(again.scope, Exit.void)
     }).pipe(Effect.scoped),
   )

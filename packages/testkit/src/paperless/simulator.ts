@@ -51,6 +51,10 @@ export interface PaperlessSimulator {
   settle(): Promise<void>
   /** Holds consumption (tasks stay PENDING) until the returned function is called. */
   pauseWorker(): () => void
+  /** Goes down with its data kept: connections refused, open ones cut (see http-server.ts). */
+  stop(): Promise<void>
+  /** Comes back on the same port with the same data and queue, as a restarted server. */
+  start(): Promise<void>
   close(): Promise<void>
 }
 
@@ -131,6 +135,8 @@ export const startPaperlessSimulator = async (
     url: listening.url,
     faults: listening.faults,
     requests: listening.requests,
+    stop: () => listening.stop(),
+    start: () => listening.start(),
     close: async () => {
       stop()
       await listening.close()

@@ -60,6 +60,10 @@ export interface PapraSimulator {
   /** Runs every pending content extraction now. */
   flushExtraction(): void
   readonly pendingExtractions: number
+  /** Goes down with its data kept: connections refused, open ones cut (see http-server.ts). */
+  stop(): Promise<void>
+  /** Comes back on the same port with the same data, as a restarted server. */
+  start(): Promise<void>
   close(): Promise<void>
 }
 
@@ -106,6 +110,8 @@ export const startPapraSimulator = async (options: PapraSimulatorOptions = {}): 
     get pendingExtractions() {
       return extraction.size
     },
+    stop: () => server.stop(),
+    start: () => server.start(),
     close: async () => {
       extraction.stop()
       await server.close()
