@@ -653,7 +653,7 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
         }
       })
 
-      it("3.0 refuses AI suggestions while AI is off, in plain text", async () => {
+      it("3.0 refuses AI suggestions while AI is off, with Django's bare 400 text", async () => {
         if (generation !== "3.0") return
         const [config] = (await (await raw("/api/config/")).json()) as Array<{ ai_enabled: boolean | null }>
         if (config?.ai_enabled === true) return
