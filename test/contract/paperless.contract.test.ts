@@ -544,6 +544,152 @@ describe.skipIf(targets.length === 0)("Paperless-ngx contract", () => {
       })
     })
 
+    // What other Paperless-ngx clients rely on, beyond what this repository's client calls
+    // (fixtures schema.get.*, config.get, custom_fields.patch.select-name-only, share_link_bundles.*,
+    // documents.root.not-in-2.20, documents.ai_suggestions.*, status.get).
+    describe("routes other clients use", () => {
+      const raw = (path: string, init: RequestInit = {}, options: { anonymous?: boolean } = {}) =>
+        fetch(new URL(path, target.url), {
+          redirect: "manual",
+          ...init,
+          headers: {
+            ...(options.anonymous ? {} : { authorization: `Token ${target.token}` }),
+            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+            ...init.headers,
+          },
+        })
+      const apiVersion = () => (generation === "3.0" ? 10 : 9)
+      /** A document to address: any the server holds, else a fresh upload. */
+      const someDocument = async (): Promise<number> => {
+        const page = (await (await raw("/api/documents/?page_size=1&fields=id")).json()) as {
+          results: Array<{ id: number }>
+        }
+        return page.results[0]?.id ?? (await upload(pdf("ai probe"), "ai-probe.pdf"))
+      }
+
+      it("serves the OpenAPI document, to anyone, as JSON when asked", async () => {
+        const asJson = await raw("/api/schema/?format=json")
+        expect(asJson.status).toBe(200)
+        expect(asJson.headers.get("content-type")).toBe("application/vnd.oai.openapi+json")
+        const document = (await asJson.json()) as {
+          openapi: string
+          info: { title: string; version: string }
+          paths: Record<string, Record<string, unknown>>
+        }
+        expect(document.openapi).toBe("3.0.3")
+        expect(document.info.title).toBe("Paperless-ngx REST API")
+        expect(document.info.version).toMatch(new RegExp(`\\(${apiVersion()}\\)$`))
+        expect(Object.keys(document.paths["/api/documents/"] ?? {})).toContain("get")
+        expect(Object.keys(document.paths["/api/custom_fields/{id}/"] ?? {})).toContain("patch")
+        expect(document.paths["/api/config/"]).toBeDefined()
+        expect(document.paths["/api/share_link_bundles/"] !== undefined).toBe(generation === "3.0")
+
+        const plainJson = await raw("/api/schema/", { headers: { accept: "application/json" } })
+        expect(plainJson.headers.get("content-type")).toBe("application/json")
+        expect(((await plainJson.json()) as { openapi: string }).openapi).toBe("3.0.3")
+
+        const anonymous = await raw("/api/schema/", {}, { anonymous: true })
+        await anonymous.arrayBuffer()
+        expect(anonymous.status).toBe(200)
+        expect(anonymous.headers.get("content-type")).toMatch(/^application\/vnd\.oai\.openapi;/)
+        expect(anonymous.headers.get("x-api-version")).toBeNull()
+      })
+
+      it("answers the application configuration as a list and as row 1", async () => {
+        const list = await raw("/api/config/")
+        expect(list.status).toBe(200)
+        const rows = (await list.json()) as Array<Record<string, unknown>>
+        expect(rows).toHaveLength(1)
+        const row = await raw("/api/config/1/")
+        expect(row.status).toBe(200)
+        const single = (await row.json()) as Record<string, unknown>
+        expect(single.id).toBe(1)
+        expect(Object.keys(single).sort()).toEqual(Object.keys(rows[0] ?? {}).sort())
+        expect("ai_enabled" in single).toBe(generation === "3.0")
+      })
+
+      it("refuses a PATCH of a select field that sends only its name", async () => {
+        const field = await run((paperless) =>
+          paperless.customFields.create({
+            name: `${prefix} CF select name-only`,
+            data_type: "select",
+            extra_data: { select_options: [{ label: "Open" }, { label: "Paid" }] },
+          }),
+        )
+        made.customFields.push(field.id)
+        const patch = await raw(`/api/custom_fields/${field.id}/`, {
+          method: "PATCH",
+          body: JSON.stringify({ name: `${prefix} CF select renamed` }),
+        })
+        expect(patch.status).toBe(400)
+        expect(await patch.json()).toEqual({ error: ["extra_data.select_options must be a valid list"] })
+        const after = await run((paperless) => paperless.customFields.get(field.id))
+        expect(after.name).toBe(`${prefix} CF select name-only`)
+      })
+
+      it("3.0 lists share link bundles; 2.20 sends its routes it lacks to the login page", async () => {
+        const id = await someDocument()
+        if (generation === "3.0") {
+          const bundles = await raw("/api/share_link_bundles/")
+          expect(bundles.status).toBe(200)
+          expect(await bundles.json()).toMatchObject({
+            count: expect.any(Number),
+            results: expect.any(Array),
+          })
+          return
+        }
+        for (const path of [
+          "/api/share_link_bundles/",
+          `/api/documents/${id}/root/`,
+          `/api/documents/${id}/ai_suggestions/`,
+        ]) {
+          const answer = await raw(path)
+          await answer.arrayBuffer()
+          expect({ path, status: answer.status, location: answer.headers.get("location") }).toEqual({
+            path,
+            status: 302,
+            location: `/accounts/login/?next=${path}`,
+          })
+        }
+      })
+
+      it("3.0 refuses AI suggestions while AI is off, with Django's bare 400 text", async () => {
+        if (generation !== "3.0") return
+        const [config] = (await (await raw("/api/config/")).json()) as Array<{ ai_enabled: boolean | null }>
+        if (config?.ai_enabled === true) return
+        const answer = await raw(`/api/documents/${await someDocument()}/ai_suggestions/`)
+        expect(answer.status).toBe(400)
+        expect(answer.headers.get("content-type")).toMatch(/^text\/html/)
+        expect(await answer.text()).toBe("AI is required for this feature")
+      })
+
+      it("3.0 status reports the LLM index and a 30-day task tally", async () => {
+        const answer = await raw("/api/status/")
+        expect(answer.status).toBe(200)
+        const { tasks } = (await answer.json()) as { tasks: Record<string, unknown> }
+        if (generation !== "3.0") {
+          expect(tasks).not.toHaveProperty("llmindex_status")
+          return
+        }
+        expect(tasks).toMatchObject({
+          llmindex_status: expect.any(String),
+          llmindex_error: null,
+          summary: {
+            days: 30,
+            total_count: expect.any(Number),
+            pending_count: expect.any(Number),
+            success_count: expect.any(Number),
+            failure_count: expect.any(Number),
+          },
+        })
+        expect(tasks).toHaveProperty("llmindex_last_modified")
+        const summary = tasks.summary as Record<string, number>
+        expect(summary.total_count).toBeGreaterThanOrEqual(
+          (summary.pending_count ?? 0) + (summary.success_count ?? 0) + (summary.failure_count ?? 0),
+        )
+      })
+    })
+
     describe("errors", () => {
       it("answers 404 with the server's detail for an unknown object", async () => {
         const error = await fail((paperless) => paperless.tags.get(987_654_321 as TagId))

@@ -7,19 +7,60 @@ const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 const bin = Path.join(root, "apps/sync/src/bin.ts")
 const tsx = Path.join(root, "test/node_modules/tsx/dist/loader.mjs")
 
-/** The real binary in a child process (sources through tsx), as `pnpm demo` runs it after a build. */
-const paperbridge = (args: ReadonlyArray<string>) =>
+const binaryArgs = ["--conditions=source", "--import", tsx, bin]
+
+const spawned = (file: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
-      process.execPath,
-      ["--conditions=source", "--import", tsx, bin, ...args],
-      { cwd: root, maxBuffer: 16 * 1024 * 1024, timeout: 110_000 },
+      file,
+      args,
+      { cwd: root, env, maxBuffer: 16 * 1024 * 1024, timeout: 110_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
         resolve({ code, stdout, stderr })
       },
     )
   })
+
+/** The real binary in a child process (sources through tsx), as `pnpm demo` runs it after a build. */
+const paperbridge = (args: ReadonlyArray<string>, env?: NodeJS.ProcessEnv) =>
+  spawned(process.execPath, [...binaryArgs, ...args], env)
+
+/** The same, on a pseudo-terminal: util-linux `script` gives the child a tty as its stdout. */
+const paperbridgeOnTerminal = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
+  spawned("script", ["-qec", [process.execPath, ...binaryArgs, ...args].join(" "), "/dev/null"], env)
+
+const ESC = "\u001b"
+const withoutNoColor = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "NO_COLOR"))
+
+// Each start of the binary compiles its sources through tsx: seconds apiece on a busy machine.
+describe("paperbridge --help, the real binary", { timeout: 180_000 }, () => {
+  it("styles the help on a terminal only: plain into a pipe, and plain on a terminal under NO_COLOR", async () => {
+    const piped = await paperbridge(["--help"], withoutNoColor())
+    expect(piped.code).toBe(0)
+    expect(piped.stdout).toContain("USAGE")
+    expect(piped.stdout).not.toContain(ESC)
+
+    const terminal = await paperbridgeOnTerminal(["--help"], withoutNoColor())
+    expect(terminal.stdout).toContain("USAGE")
+    expect(terminal.stdout).toContain(ESC)
+
+    const noColor = await paperbridgeOnTerminal(["--help"], { ...withoutNoColor(), NO_COLOR: "1" })
+    expect(noColor.stdout).toContain("USAGE")
+    expect(noColor.stdout).not.toContain(ESC)
+  })
+
+  it("prints the version and a usage error into a pipe without escape codes", async () => {
+    const version = await paperbridge(["--version"], withoutNoColor())
+    expect(version.code).toBe(0)
+    expect(version.stdout.trim()).toBe("0.1.0")
+    const usage = await paperbridge(["frobnicate"], withoutNoColor())
+    expect(usage.code).toBe(2)
+    expect(usage.stdout + usage.stderr).toMatch(/Invalid subcommand/)
+    expect(usage.stdout + usage.stderr).not.toContain(ESC)
+  })
+})
 
 // One generation here (the README's default); apps/sync/test/cli/demo.test.ts runs 2.20 in-process.
 describe("paperbridge demo, the real binary", () => {

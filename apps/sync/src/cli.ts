@@ -1,6 +1,7 @@
 import { Command, ValidationError } from "@effect/cli"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import { CliConsole } from "./cli/console.js"
+import { CliConsole, type CliConsoleShape, withoutEscapes } from "./cli/console.js"
 import { demoCommand } from "./cli/demo.js"
 import { CliFailure, explainFailure } from "./cli/failures.js"
 import { initCommand } from "./cli/init.js"
@@ -33,20 +34,46 @@ export const paperbridge = Command.make("paperbridge", {}, noCommand).pipe(
 
 const cliApp = Command.run(paperbridge, { name: "paperbridge", version: "0.1.0" })
 
+const printed = (parts: ReadonlyArray<unknown>) => parts.map((part) => String(part)).join(" ")
+
+/**
+ * @effect/cli prints help, `--version` and usage errors through Effect's `Console`, styled with
+ * ANSI codes; sent through the CLI's own console they obey the same terminal and NO_COLOR rules
+ * (and tests capture them).
+ */
+const throughCliConsole = (console: CliConsoleShape) =>
+  Console.consoleWith((current) =>
+    Effect.succeed<Console.Console>({
+      ...current,
+      log: (...parts: ReadonlyArray<unknown>) => console.out(printed(parts)),
+      info: (...parts: ReadonlyArray<unknown>) => console.out(printed(parts)),
+      error: (...parts: ReadonlyArray<unknown>) => console.err(printed(parts)),
+      warn: (...parts: ReadonlyArray<unknown>) => console.err(printed(parts)),
+    }),
+  )
+
 /**
  * Runs the CLI on `argv` (node, script, args…) and answers the process exit code: 0 ok,
  * 1 partial (some items failed), 2 usage or config error, 3 a server cannot be reached or
- * refuses the credentials. Messages go to stderr; none quotes a secret.
+ * refuses the credentials. Messages go to stderr; none quotes a secret. Escape codes are written
+ * only where `colorAllowed` says so.
  */
 export const runCli = (argv: ReadonlyArray<string>) =>
-  cliApp(argv).pipe(
-    Effect.as<ExitCode>(ExitCode.ok),
-    Effect.catchAll((error) => {
-      // @effect/cli has already printed the usage problem and the help that goes with it.
-      if (ValidationError.isValidationError(error)) return Effect.succeed<ExitCode>(ExitCode.usage)
-      const failure = explainFailure(error)
-      return Effect.flatMap(CliConsole, (console) =>
-        Effect.forEach(failure.lines, (line) => console.err(line), { discard: true }),
-      ).pipe(Effect.as(failure.exitCode))
-    }),
-  )
+  Effect.flatMap(CliConsole, (terminalConsole) => {
+    const console = terminalConsole.color ? terminalConsole : withoutEscapes(terminalConsole)
+    return Effect.flatMap(throughCliConsole(console), (effectConsole) =>
+      cliApp(argv).pipe(
+        Effect.as<ExitCode>(ExitCode.ok),
+        Effect.catchAll((error) => {
+          // @effect/cli has already printed the usage problem and the help that goes with it.
+          if (ValidationError.isValidationError(error)) return Effect.succeed<ExitCode>(ExitCode.usage)
+          const failure = explainFailure(error)
+          return Effect.forEach(failure.lines, (line) => console.err(line), { discard: true }).pipe(
+            Effect.as(failure.exitCode),
+          )
+        }),
+        Effect.withConsole(effectConsole),
+        Effect.provideService(CliConsole, console),
+      ),
+    )
+  })

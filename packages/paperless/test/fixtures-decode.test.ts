@@ -45,7 +45,7 @@ import {
   User,
   Workflow,
 } from "../src/index.js"
-import { type Fixture, fixturesPresent, loadFixtures } from "./fixtures.js"
+import { type Fixture, loadFixtures } from "./fixtures.js"
 
 type Decoder = Schema.Schema<unknown, unknown> | "file" | "empty" | "not-used"
 
@@ -176,6 +176,9 @@ const decoderFor = (fixture: Fixture): Decoder => {
     case "POST /api/ui_settings/":
     case "GET /api/tasks/summary/":
     case "GET /api/config/":
+    case "GET /api/config/:id/":
+    case "GET /api/schema/":
+    case "GET /api/share_link_bundles/":
     case "GET /api/":
       return "not-used"
   }
@@ -219,8 +222,8 @@ const OLD_SHAPES_THAT_MUST_FAIL: Readonly<Record<string, string>> = {
 const isSuccess = (status: number) => status >= 200 && status < 300
 
 for (const generation of ["3.0", "2.20"] as const) {
-  describe.skipIf(!fixturesPresent)(`every ${generation} fixture decodes`, () => {
-    const fixtures = fixturesPresent ? loadFixtures(generation) : []
+  describe(`every ${generation} fixture decodes`, () => {
+    const fixtures = loadFixtures(generation)
     const oldVersion = (fixture: Fixture) => Number(fixture.apiVersion) < 9
 
     it.each(

@@ -7,17 +7,13 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
-/** The recorded exchanges live beside the repository (`../shared/fixtures/…`). */
+/** The recorded exchanges are vendored in `test/fixtures` (refreshed by `pnpm fixtures:refresh`). */
 const here = Path.dirname(fileURLToPath(import.meta.url))
 export const FIXTURE_DIRS = {
-  "3.0": Path.resolve(here, "../../../../shared/fixtures/paperless"),
-  "2.20": Path.resolve(here, "../../../../shared/fixtures/paperless-2.20"),
+  "3.0": Path.resolve(here, "../../../test/fixtures/paperless"),
+  "2.20": Path.resolve(here, "../../../test/fixtures/paperless-2.20"),
 } as const
 export type Generation = keyof typeof FIXTURE_DIRS
-
-export const fixturesPresent = Object.values(FIXTURE_DIRS).every((dir) =>
-  Fs.existsSync(Path.join(dir, "_index.json")),
-)
 
 export interface Fixture {
   readonly generation: Generation

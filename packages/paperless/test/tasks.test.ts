@@ -12,7 +12,7 @@ import {
   type TaskUuid,
   taskFromV9,
 } from "../src/index.js"
-import { type Fixture, fixturesPresent, loadFixture, replayLayer, type SeenRequest } from "./fixtures.js"
+import { type Fixture, loadFixture, replayLayer, type SeenRequest } from "./fixtures.js"
 
 const client = (
   generation: "3.0" | "2.20",
@@ -46,7 +46,7 @@ const sequence = (generation: "3.0" | "2.20", files: ReadonlyArray<string>) => {
 
 const fast = { initialDelay: "1 millis", maxDelay: "2 millis" } as const
 
-describe.skipIf(!fixturesPresent)("task polling", () => {
+describe("task polling", () => {
   it.live("follows a 3.0 upload from pending through started to its new document", () =>
     Effect.gen(function* () {
       const seen: Array<SeenRequest> = []
@@ -212,7 +212,7 @@ describe.skipIf(!fixturesPresent)("task polling", () => {
   )
 })
 
-describe.skipIf(!fixturesPresent)("failure classification", () => {
+describe("failure classification", () => {
   it("tells a trashed twin from a live one (2.20)", () => {
     const fixture = loadFixture("2.20", "tasks.get.by-task_id.duplicate-of-trashed.json")
     const row = (fixture.response as ReadonlyArray<Parameters<typeof taskFromV9>[0]>)[0]

@@ -20,18 +20,8 @@ export interface RecordedExchange {
 
 const here = Path.dirname(new URL(import.meta.url).pathname)
 
-// The fixtures live beside the repository (../shared next to the checkout), not inside it.
-const candidates = [
-  process.env.PAPRA_FIXTURES_DIR,
-  Path.resolve(here, "../../../../shared/fixtures/papra"),
-  "/work/shared/fixtures/papra",
-].filter((dir): dir is string => dir !== undefined)
-
-export const fixturesDir = (): string => {
-  const found = candidates.find((dir) => Fs.existsSync(Path.join(dir, "_index.json")))
-  if (found === undefined) throw new Error(`Papra fixtures not found; looked in ${candidates.join(", ")}`)
-  return found
-}
+// Vendored in the repository's test/fixtures (refreshed by `pnpm fixtures:refresh`).
+export const fixturesDir = (): string => Path.resolve(here, "../../../test/fixtures/papra")
 
 let cache: ReadonlyArray<RecordedExchange> | undefined
 

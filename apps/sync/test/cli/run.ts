@@ -57,10 +57,13 @@ export const runPaperbridge = async (
   options: {
     readonly env?: Readonly<Record<string, string>>
     readonly tty?: boolean
+    /** Colour on a terminal (default); false plays a terminal with NO_COLOR set. */
+    readonly color?: boolean
     readonly keys?: ReadonlyArray<Keystroke>
   } = {},
 ): Promise<CliRun> => {
-  const { captured, layer } = CliConsole.capture({ tty: options.tty ?? options.keys !== undefined })
+  const tty = options.tty ?? options.keys !== undefined
+  const { captured, layer } = CliConsole.capture({ tty, color: options.color ?? tty })
   const prompts: Array<string> = []
   const exitCode = await runCli(["node", "paperbridge", ...args]).pipe(
     Effect.provideService(Terminal.Terminal, scriptedTerminal(options.keys ?? [], prompts)),

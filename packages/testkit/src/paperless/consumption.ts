@@ -9,13 +9,11 @@ import {
   type Context,
   fail,
   forbiddenText,
-  htmlText,
   invalidPk,
   json,
   parseBody,
   parsePk,
   pythonTypeName,
-  Reply,
 } from "./responses.js"
 import {
   type DocumentRecord,
@@ -482,16 +480,11 @@ export const postDocument = async (context: Context): Promise<SimResponse> => {
   return json(200, task.taskId)
 }
 
-const csrfPage =
-  '<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta http-equiv="content-type" content="text/html; charset=utf-8">\n  <title>403 Forbidden</title>\n</head>\n<body>\n<div id="summary">\n  <h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>\n</div>\n</body>\n</html>\n'
-
 /**
  * `POST /api/documents/:id/update_version/` (3.0): a new file version of the same document, consumed
- * like an upload. 2.20 has no such route; its UI catch-all answers with a CSRF 403 page
- * (`paperless-2.20/documents.update_version.not-found.json`).
+ * like an upload. 2.20 has no such route: the router's UI catch-all answers there.
  */
 export const updateVersion = async (context: Context, rawId: string): Promise<SimResponse> => {
-  if (context.store.generation === "2.20") throw new Reply(htmlText(403, csrfPage))
   requirePermission(context, "change_document")
   const document = findDocument(context, rawId)
   const body = await parseBody(context.request)

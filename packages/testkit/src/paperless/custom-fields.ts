@@ -263,8 +263,12 @@ const applyFieldInput = async (context: Context, existing: CustomFieldRecord | u
     errors.name = ["custom field with this name already exists."]
   }
   if (Object.keys(errors).length > 0 || dataType === undefined) return failValidation(errors)
+  // A field that is or was a select must be sent its options on every write, so a name-only PATCH
+  // is refused (serialisers.py CustomFieldSerializer.validate, `custom_fields.patch.select-name-only.json`).
+  const wasSelect = existing?.dataType === "select"
+  if (wasSelect && dataType !== "select") parseExtraData(context, "select", fields.extra_data, existing)
   const extraData =
-    Object.hasOwn(fields, "extra_data") || (dataType === "select" && existing?.dataType !== "select")
+    Object.hasOwn(fields, "extra_data") || dataType === "select"
       ? parseExtraData(context, dataType, fields.extra_data, existing)
       : (existing?.extraData ?? null)
   return { name, dataType, extraData }

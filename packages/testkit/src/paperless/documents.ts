@@ -23,6 +23,7 @@ import {
   fail,
   failDetail,
   forbidden,
+  forbiddenText,
   htmlText,
   invalidPk,
   json,
@@ -558,6 +559,18 @@ export const documentSuggestions = (context: Context, rawId: string): SimRespons
     storage_paths: matching("storage_paths"),
     dates: [],
   })
+}
+
+/**
+ * `GET /api/documents/:id/ai_suggestions/` (3.0): the simulated install has AI off, so after the
+ * lookup and the owner-aware change check the answer is Django's plain 400
+ * (views.py `ai_suggestions`, `documents.ai_suggestions.ai-off.json`).
+ */
+export const documentAiSuggestions = (context: Context, rawId: string): SimResponse => {
+  const document = findDocument(context, rawId)
+  if (!canChange(context.user, document.owner, document.permissions)) return forbiddenText()
+  const answer = htmlText(400, "AI is required for this feature")
+  return { ...answer, headers: { ...answer.headers, "cache-control": "no-cache" } }
 }
 
 export const selectionData = async (context: Context): Promise<SimResponse> => {

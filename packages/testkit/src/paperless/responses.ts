@@ -29,6 +29,10 @@ export const htmlText = (status: number, text: string): SimResponse => ({
   body: Buffer.from(text),
 })
 
+/** Django's CSRF failure page, for a write to a non-DRF view (`documents.update_version.not-found.json`). */
+export const csrfPage =
+  '<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta http-equiv="content-type" content="text/html; charset=utf-8">\n  <title>403 Forbidden</title>\n</head>\n<body>\n<div id="summary">\n  <h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>\n</div>\n</body>\n</html>\n'
+
 /** Django's production 500 page, which the real server sends for several unhandled inputs. */
 export const serverError = (): SimResponse =>
   htmlText(

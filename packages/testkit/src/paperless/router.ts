@@ -7,6 +7,7 @@ import { postDocument, updateVersion } from "./consumption.js"
 import { createCustomField, customFieldDetail, listCustomFields } from "./custom-fields.js"
 import { bulkDownload, documentFile, documentMetadata, sharedFile } from "./document-files.js"
 import {
+  documentAiSuggestions,
   documentDetail,
   documentHistory,
   documentRoot,
@@ -23,8 +24,10 @@ import {
   matchingObjectDetail,
 } from "./matching-objects.js"
 import { documentNotes, documentShareLinks, shareLinkDetail, shareLinks } from "./notes.js"
+import { apiDocumentResponse } from "./openapi.js"
 import {
   type Context,
+  csrfPage,
   detail,
   htmlText,
   json,
@@ -37,6 +40,7 @@ import { autocomplete } from "./search.js"
 import type { MatchingKind, PaperlessStore, UserRecord } from "./store.js"
 import {
   config,
+  configRow,
   emailDocument,
   emptyList,
   globalSearch,
@@ -65,7 +69,10 @@ import type { Worker } from "./worker.js"
  * authenticated answers.
  */
 
-type Handler = (context: Context, params: ReadonlyArray<string>) => SimResponse | Promise<SimResponse>
+type Handler = ((context: Context, params: ReadonlyArray<string>) => SimResponse | Promise<SimResponse>) & {
+  /** The methods the route answers, for the OpenAPI document (openapi.ts). */
+  readonly methods?: ReadonlyArray<string>
+}
 
 const matchingKinds: ReadonlyArray<MatchingKind> = [
   "tags",
@@ -75,12 +82,14 @@ const matchingKinds: ReadonlyArray<MatchingKind> = [
 ]
 const v10Operations = ["delete", "reprocess", "rotate", "merge", "edit_pdf", "remove_password"] as const
 
-const only =
-  (methods: ReadonlyArray<string>, handler: Handler): Handler =>
-  (context, params) =>
-    methods.includes(context.method) || (context.method === "HEAD" && methods.includes("GET"))
-      ? handler(context, params)
-      : methodNotAllowed(context.method)
+const only = (methods: ReadonlyArray<string>, handler: Handler): Handler =>
+  Object.assign(
+    (context: Context, params: ReadonlyArray<string>) =>
+      methods.includes(context.method) || (context.method === "HEAD" && methods.includes("GET"))
+        ? handler(context, params)
+        : methodNotAllowed(context.method),
+    { methods },
+  )
 
 const automationResources: ReadonlyArray<AutomationResource> = [
   "mail_accounts",
@@ -114,10 +123,6 @@ const routes: Array<[RegExp, Handler]> = [
     only(["GET"], (context, [id]) => documentShareLinks(context, id ?? "")),
   ],
   [/^documents\/([^/]+)\/email\/$/, only(["POST"], (context, [id]) => emailDocument(context, id ?? ""))],
-  [
-    /^documents\/([^/]+)\/update_version\/$/,
-    only(["POST"], (context, [id]) => updateVersion(context, id ?? "")),
-  ],
   [/^documents\/([^/]+)\/$/, (context, [id]) => documentDetail(context, id ?? "")],
   [
     /^custom_fields\/$/,
@@ -149,6 +154,7 @@ const routes: Array<[RegExp, Handler]> = [
   [/^logs\/([^/]+)\/$/, only(["GET"], (context, [name]) => logs(context, name))],
   [/^remote_version\/$/, only(["GET"], () => remoteVersion())],
   [/^config\/$/, only(["GET"], (context) => config(context))],
+  [/^config\/(\d+)\/$/, only(["GET"], (context, [id]) => configRow(context, id ?? ""))],
   [/^search\/$/, only(["GET"], (context) => globalSearch(context))],
   [/^search\/autocomplete\/$/, only(["GET"], (context) => autocomplete(context))],
   [/^processed_mail\/$/, (context) => emptyList(context, "processedmail")],
@@ -187,6 +193,16 @@ const generationRoutes = (store: PaperlessStore): Array<[RegExp, Handler]> => {
         only(["POST"], (context) => documentOperation(context, operation)),
       ])
     }
+    extra.push([
+      /^documents\/([^/]+)\/update_version\/$/,
+      only(["POST"], (context, [id]) => updateVersion(context, id ?? "")),
+    ])
+    extra.push([
+      /^documents\/([^/]+)\/ai_suggestions\/$/,
+      only(["GET"], (context, [id]) => documentAiSuggestions(context, id ?? "")),
+    ])
+    // No bundle is ever made here: the list is the empty page a fresh 3.0.5 shows (`share_link_bundles.list.json`).
+    extra.push([/^share_link_bundles\/$/, only(["GET"], (context) => emptyList(context, "sharelinkbundle"))])
     extra.push([
       /^documents\/([^/]+)\/root\/$/,
       only(["GET"], (context, [id]) => documentRoot(context, id ?? "")),
@@ -260,8 +276,34 @@ const run = async (work: () => SimResponse | Promise<SimResponse>): Promise<SimR
   }
 }
 
+/**
+ * Django's catch-all for the web UI (`re_path(r".*", login_required(...))` in paperless/urls.py)
+ * answers every path no API route claims, before DRF and so before version negotiation and token
+ * auth: reads redirect to the login page (`paperless-2.20/share_link_bundles.list.not-in-2.20.json`),
+ * writes fail the CSRF check (`paperless-2.20/documents.update_version.not-found.json`).
+ */
+const uiCatchAll = (request: SimRequest): SimResponse => {
+  const method = (request.method || "GET").toUpperCase()
+  if (!["GET", "HEAD", "OPTIONS"].includes(method)) return htmlText(403, csrfPage)
+  return {
+    status: 302,
+    headers: {
+      location: `/accounts/login/?next=${request.url.pathname}`,
+      "content-type": "text/html; charset=utf-8",
+    },
+  }
+}
+
+// Routes without a method list take the verbs of a DRF detail or list view.
+const describedMethods = ([pattern, handler]: [RegExp, Handler]) =>
+  handler.methods ?? (/\)\\\/\$$/.test(pattern.source) ? ["GET", "PUT", "PATCH", "DELETE"] : ["GET", "POST"])
+
 export const createHandler = (runtime: Runtime) => {
   const table = [...generationRoutes(runtime.store), ...routes, ...matchingRoutes()]
+  const described = table.map((route) => ({ pattern: route[0], methods: describedMethods(route) }))
+  const ownRoutes = ["token/", "schema/", "schema/view/"]
+  const isApiRoute = (relative: string) =>
+    ownRoutes.includes(relative) || table.some(([pattern]) => pattern.test(relative))
   return async (request: SimRequest): Promise<SimResponse> => {
     const path = request.url.pathname
     if (path === "/api/" || path === "/api")
@@ -272,6 +314,8 @@ export const createHandler = (runtime: Runtime) => {
     const share = /^\/share\/([^/]+)\/?$/.exec(path)
     if (share) return sharedFile(runtime.store, share[1] ?? "")
     if (!path.startsWith("/api/")) return notFoundPage()
+    const relative = path.slice("/api/".length)
+    if (!isApiRoute(relative)) return uiCatchAll(request)
     const version = negotiateVersion(request, runtime.store.generation)
     if (typeof version !== "number") return version
     const host = String(request.headers.host ?? "127.0.0.1")
@@ -287,19 +331,18 @@ export const createHandler = (runtime: Runtime) => {
     }
     const authentication = authenticate(request, runtime.store)
     if (authentication.kind === "failed") return authentication.response
-    const relative = path.slice("/api/".length)
+    // drf-spectacular's view allows anyone; only an authenticated answer carries version headers.
+    if (relative === "schema/" && authentication.kind === "anonymous")
+      return apiDocumentResponse(request, described, version)
     if (relative === "token/") {
       if (base.method !== "POST") return detail(405, `Method "${base.method}" not allowed.`)
       return run(() => obtainToken({ ...base, user: runtime.anonymous }))
     }
     if (authentication.kind === "anonymous") return notAuthenticated()
-    // 2.20 has no update_version route: the UI catch-all answers, outside the API middleware.
-    if (runtime.store.generation === "2.20" && /^documents\/[^/]+\/update_version\/$/.test(relative)) {
-      return run(() => updateVersion({ ...base, user: authentication.user }, ""))
-    }
     const context: Context = { ...base, user: authentication.user }
     const response = await run(() => {
       if (relative === "schema/view/") return htmlText(200, "<!doctype html><title>Redoc</title>")
+      if (relative === "schema/") return apiDocumentResponse(request, described, version)
       if (context.method === "OPTIONS") return optionsResponse(path)
       for (const [pattern, handler] of table) {
         const match = pattern.exec(relative)

@@ -9,7 +9,7 @@ import { Worker } from "./worker.js"
 
 /**
  * An in-memory Paperless-ngx on a real socket, playing 3.0.5 or 2.20.15 as the captures in
- * `shared/fixtures/paperless*` show them: version negotiation and auth (router.ts, auth.ts),
+ * `test/fixtures/paperless*` show them: version negotiation and auth (router.ts, auth.ts),
  * documents with their filters and `modified` rules (documents.ts, document-query.ts), files
  * (document-files.ts), consumption and tasks on one serial worker (consumption.ts, tasks.ts,
  * worker.ts), bulk edits (bulk-edit.ts), metadata objects (matching-objects.ts, tags.ts), custom

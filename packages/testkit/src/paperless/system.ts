@@ -21,6 +21,7 @@ import {
 } from "./responses.js"
 import { foldWord } from "./search.js"
 import type { SavedViewRecord } from "./store.js"
+import { taskTally } from "./tasks.js"
 
 /** Status, statistics, logs, saved views, mail/workflow lists, global search and email. */
 
@@ -57,6 +58,15 @@ export const status = (context: Context): SimResponse => {
       sanity_check_status: "OK",
       sanity_check_last_run: now,
       sanity_check_error: null,
+      // 3.0 adds the LLM index (DISABLED with AI off) and a 30-day task tally (views.py SystemStatusView, `status.get.json`).
+      ...(context.store.generation === "3.0"
+        ? {
+            llmindex_status: "DISABLED",
+            llmindex_last_modified: null,
+            llmindex_error: null,
+            summary: taskTally(context.store, 30),
+          }
+        : {}),
     },
   })
 }
@@ -112,12 +122,22 @@ const configKeys = {
     "id user_args barcode_tag_mapping output_type pages language mode skip_archive_file image_dpi unpaper_clean deskew rotate_pages rotate_pages_threshold max_image_pixels color_conversion_strategy app_title app_logo barcodes_enabled barcode_enable_tiff_support barcode_string barcode_retain_split_pages barcode_enable_asn barcode_asn_prefix barcode_upscale barcode_dpi barcode_max_pages barcode_enable_tag",
 }
 
-/** The application configuration: one row, every setting unset (`config.list.json`). */
-export const config = (context: Context): SimResponse => {
+/** The application configuration: one row, every setting unset, AI off (`config.list.json`). */
+const configurationRow = (context: Context) => {
   if (!context.user.isSuperuser)
     return fail(403, { detail: "You do not have permission to perform this action." })
   const keys = configKeys[context.store.generation].split(" ")
-  return json(200, [Object.fromEntries(keys.map((key) => [key, key === "id" ? 1 : null]))])
+  return Object.fromEntries(keys.map((key) => [key, key === "id" ? 1 : key === "ai_enabled" ? false : null]))
+}
+
+export const config = (context: Context): SimResponse => json(200, [configurationRow(context)])
+
+/** `GET /api/config/1/` (`config.get.json`); the row is always 1. */
+export const configRow = (context: Context, id: string): SimResponse => {
+  const row = configurationRow(context)
+  return id === "1"
+    ? json(200, row)
+    : fail(404, { detail: "No ApplicationConfiguration matches the given query." })
 }
 
 /** Processed mail: always empty, the simulated install fetches no mail. */

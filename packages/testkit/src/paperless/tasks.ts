@@ -15,7 +15,7 @@ import {
   parsePk,
   pythonTypeName,
 } from "./responses.js"
-import type { TaskRecord } from "./store.js"
+import type { PaperlessStore, TaskRecord } from "./store.js"
 
 /**
  * `/api/tasks/` in its three shapes: 3.0 v10 (paginated, lower-case statuses, `result_data`,
@@ -272,4 +272,21 @@ export const runTask = async (context: Context): Promise<SimResponse> => {
   task.dateDone = context.store.clock.now()
   task.result = "No issues detected."
   return json(200, { result: "No issues detected." })
+}
+
+/**
+ * `/api/status/` `tasks.summary` on 3.0: every task created in the last `days` days, counted by
+ * status; only PENDING counts as pending, not STARTED (views.py SystemStatusView, `status.get.json`).
+ */
+export const taskTally = (store: PaperlessStore, days: number) => {
+  const cutoff = store.clock.now() - days * 86_400_000_000
+  const recent = store.tasks.filter((task) => task.dateCreated >= cutoff)
+  const counted = (status: TaskRecord["status"]) => recent.filter((task) => task.status === status).length
+  return {
+    days,
+    total_count: recent.length,
+    pending_count: counted("PENDING"),
+    success_count: counted("SUCCESS"),
+    failure_count: counted("FAILURE"),
+  }
 }

@@ -23,7 +23,7 @@ export class PapraError extends Error {
 
 const factory = (status: number, code: string, message: string) => () => new PapraError(status, code, message)
 
-// Messages and codes as the real server sends them (fixtures in shared/fixtures/papra/).
+// Messages and codes as the real server sends them (fixtures in test/fixtures/papra/).
 export const unauthorized = factory(401, "auth.unauthorized", "Unauthorized")
 export const notApiKeyAuth = factory(
   401,

@@ -227,7 +227,10 @@ export const conformance = (fixture: Fixture, result: Replay): Array<string> => 
   ) {
     problems.push(`content-type ${actualType} (expected ${expectedType})`)
   }
-  if (expectedType === "application/json" && problems.length === 0) {
+  // A long body was stored as a `{_text, length, first_chars}` summary (the OpenAPI document): no shape to compare.
+  const summarised =
+    typeof fixture.response === "object" && fixture.response !== null && "_text" in fixture.response
+  if (expectedType === "application/json" && problems.length === 0 && !summarised) {
     problems.push(...shapeDifferences(fixture.response, result.body, "$"))
     // Error bodies carry no ids or timestamps of their own: they must match word for word.
     if (

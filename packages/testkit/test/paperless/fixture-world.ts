@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { PaperlessGeneration as Generation, PaperlessCorpus, SeedDocument } from "../../src/index.js"
@@ -10,9 +10,8 @@ import { makePdf } from "../../src/pdf.js"
  * fixture addresses exists. Used by the fixture-conformance test.
  */
 
-// The recorded exchanges live beside the checkout (`../shared/fixtures`), as on CI.
-const besideCheckout = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../../../shared/fixtures")
-export const fixtureRoot = existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures"
+// Vendored in the repository's test/fixtures (refreshed by `pnpm fixtures:refresh`).
+export const fixtureRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../../test/fixtures")
 
 export interface Fixture {
   readonly file: string

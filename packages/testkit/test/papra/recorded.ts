@@ -2,7 +2,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { makePdf } from "../../src/pdf.js"
 
-/** One exchange recorded from the real Papra server (shared/fixtures/papra/<name>.json). */
+/** One exchange recorded from the real Papra server (test/fixtures/papra/<name>.json). */
 export interface RecordedExchange {
   readonly request: {
     readonly method: string
@@ -19,18 +19,8 @@ export interface RecordedExchange {
 
 const here = Path.dirname(new URL(import.meta.url).pathname)
 
-// The fixtures live beside the repository checkout (../shared), not inside it.
-const candidates = [
-  process.env.PAPRA_FIXTURES_DIR,
-  Path.resolve(here, "../../../../../shared/fixtures/papra"),
-  "/work/shared/fixtures/papra",
-].filter((dir): dir is string => dir !== undefined)
-
-export const fixturesDir = (): string => {
-  const found = candidates.find((dir) => Fs.existsSync(Path.join(dir, "_index.json")))
-  if (found === undefined) throw new Error(`Papra fixtures not found; looked in ${candidates.join(", ")}`)
-  return found
-}
+// Vendored in the repository's test/fixtures (refreshed by `pnpm fixtures:refresh`).
+export const fixturesDir = (): string => Path.resolve(here, "../../../../test/fixtures/papra")
 
 export const loadExchange = (name: string): RecordedExchange =>
   JSON.parse(Fs.readFileSync(Path.join(fixturesDir(), `${name}.json`), "utf8")) as RecordedExchange
