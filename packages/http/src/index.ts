@@ -1,0 +1,3 @@
+export * from "./content-disposition.js"
+export * from "./promise-facade.js"
+export * from "./retry.js"
