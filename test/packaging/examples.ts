@@ -14,7 +14,12 @@ export const exampleExpectations: ReadonlyArray<ExampleExpectation> = [
   { file: "paperless/connect.ts", prints: ["Paperless-ngx 3.0.5, API 10", "ACME invoice 0815"] },
   {
     file: "paperless/upload.ts",
-    prints: ["consumed as document #", 'now titled "ACME invoice 4711 (paid)"', "downloaded invoice.pdf"],
+    prints: [
+      "consumed as document #",
+      'now titled "ACME invoice 4711 (paid)"',
+      // the server names the file by its filename format: created date, then title
+      "downloaded 2024-03-12 ACME invoice 4711 (paid).pdf",
+    ],
   },
   { file: "paperless/errors.mjs", prints: ["404 from /api/documents/424242/", "refused before sending"] },
   { file: "papra/connect.ts", prints: ["Papra organization Primary Org", "invoice-0815.txt"] },

@@ -144,5 +144,5 @@ describe("the CLI installed the way users install CLIs", () => {
     })
     expect(stdout).toMatch(/Verified \d+ linked documents/)
     expect(stdout).toContain("Exit code 0")
-  }, 300_000)
+  }, 900_000)
 })

@@ -1,3 +1,5 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Brand from "effect/Brand"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -127,3 +129,21 @@ export const makePromiseClient = async <Api extends object, E, R>(
   const api = await runtime.runPromiseExit(setup.client).then(settle)
   return { ...(promisify(api as Api) as Promisified<Api>), close: () => runtime.dispose() }
 }
+
+/** What every Promise client takes besides its Effect client's own configuration. */
+export interface PromiseClientOptions {
+  /** Calls in flight at once (default 8); the Effect client's own bound reads the same option. */
+  readonly concurrency?: number
+  /** The HTTP client to use; `fetch` by default. */
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient>
+}
+
+/** A client's `connect…` function, from its Effect constructor: the same shape for every client. */
+export const promiseConnector =
+  <Config, Api extends object>(make: (config: Config) => Effect.Effect<Api, never, HttpClient.HttpClient>) =>
+  (options: Config & PromiseClientOptions): Promise<PromiseClient<Api>> =>
+    makePromiseClient({
+      services: options.httpClient ?? FetchHttpClient.layer,
+      client: make(options),
+      concurrency: options.concurrency ?? 8,
+    })

@@ -1,16 +1,10 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import { makePromiseClient, type PromiseClient } from "@paperbridge/http"
-import type * as Layer from "effect/Layer"
+import { type PromiseClient, type PromiseClientOptions, promiseConnector } from "@paperbridge/http"
 import { make, type PaperlessApi, type PaperlessClientConfig } from "./client.js"
 
 /** The Paperless-ngx client for code that does not use Effect (see {@link connectPaperless}). */
 export type PaperlessPromiseClient = PromiseClient<PaperlessApi>
 
-export interface PaperlessPromiseOptions extends PaperlessClientConfig {
-  /** The HTTP client to use; `fetch` by default. */
-  readonly httpClient?: Layer.Layer<HttpClient.HttpClient>
-}
+export interface PaperlessPromiseOptions extends PaperlessClientConfig, PromiseClientOptions {}
 
 /**
  * The Paperless-ngx client for code that does not use Effect. Calls return Promises that reject with
@@ -23,9 +17,5 @@ export interface PaperlessPromiseOptions extends PaperlessClientConfig {
  * const document = await paperless.documents.get(12)
  * await paperless.close()
  */
-export const connectPaperless = (options: PaperlessPromiseOptions): Promise<PaperlessPromiseClient> =>
-  makePromiseClient({
-    services: options.httpClient ?? FetchHttpClient.layer,
-    client: make(options),
-    concurrency: options.concurrency ?? 8,
-  })
+export const connectPaperless: (options: PaperlessPromiseOptions) => Promise<PaperlessPromiseClient> =
+  promiseConnector(make)

@@ -46,10 +46,10 @@ const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLi
     : RateLimiter.make({ limit: Math.max(1, Math.round(rate)), interval: "1 second" })
 
 /** Runs the per-document step over the source stream with the run's concurrency and rate bound. */
-const forEachDocument = <A, E, R>(
+const forEachDocument = <A, ReadError, CarryError, R>(
   state: RunState,
-  documents: Stream.Stream<A, unknown, R>,
-  carry: (document: A) => Effect.Effect<DocumentResult, E, R | StateStore>,
+  documents: Stream.Stream<A, ReadError, R>,
+  carry: (document: A) => Effect.Effect<DocumentResult, CarryError, R | StateStore>,
 ) =>
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
@@ -58,7 +58,7 @@ const forEachDocument = <A, E, R>(
       Stream.mapEffect(
         (document) =>
           limit(Effect.void).pipe(
-            Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
+            Effect.zipRight(carry(document)),
             Effect.tap((result) =>
               result.outcome === "failed"
                 ? Effect.void

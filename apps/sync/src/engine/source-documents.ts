@@ -1,6 +1,6 @@
-import type { DocumentQuery, Document as PaperlessDocument } from "@paperbridge/paperless"
+import type { DocumentQuery, Document as PaperlessDocument, PaperlessError } from "@paperbridge/paperless"
 import { PaperlessClient } from "@paperbridge/paperless"
-import type { PapraDocumentListItem } from "@paperbridge/papra"
+import type { PapraDocumentListItem, PapraError } from "@paperbridge/papra"
 import { PapraClient } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -32,7 +32,7 @@ export const paperlessSource = (filters: DocumentFilters) =>
     }
     const first = yield* paperless.documents.list({ ...query, page_size: 1 })
     const total = filters.limit === undefined ? first.count : Math.min(first.count, filters.limit)
-    const documents: Stream.Stream<PaperlessDocument, unknown> = limited(
+    const documents: Stream.Stream<PaperlessDocument, PaperlessError> = limited(
       paperless.documents.stream({ ...query, page_size: 100 }),
       filters.limit,
     )
@@ -48,7 +48,7 @@ export const papraSource = (filters: DocumentFilters) =>
       pageSize: 1,
       ...(filters.query === undefined ? {} : { searchQuery: filters.query }),
     })
-    let documents: Stream.Stream<PapraDocumentListItem, unknown> = papra.documents.list(
+    let documents: Stream.Stream<PapraDocumentListItem, PapraError> = papra.documents.list(
       filters.query === undefined ? {} : { searchQuery: filters.query },
     )
     const wanted = (filters.tags ?? []).map((name) => name.toLowerCase())
