@@ -109,6 +109,8 @@ describe("the packages installed from their tarballs in a project outside the wo
         ? join("dist", file.replace(/\.ts$/, ".js"))
         : join("examples", file)
       const { stdout } = await inProject("node", ["run-example.mjs", compiled])
+      // Shown in the run's output: what a user sees running the example.
+      console.log(`$ node ${compiled}\n${stdout}`)
       for (const line of prints) expect(stdout).toContain(line)
     },
     120_000,
