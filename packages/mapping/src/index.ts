@@ -1,3 +1,9 @@
+/**
+ * Pure translation of Paperless-ngx and Papra metadata, with a lossiness report.
+ *
+ * @packageDocumentation
+ * @module @paperbridge/mapping
+ */
 export * from "./classifiers.js"
 export * from "./colors.js"
 export * from "./config.js"

@@ -1,4 +1,5 @@
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { filenameFromContentDisposition } from "@paperbridge/http"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -18,33 +19,13 @@ export interface DocumentFile {
   readonly stream: Stream.Stream<Uint8Array, PaperlessError>
 }
 
-/**
- * Pure. The server sends `attachment; filename="<ASCII fallback>"; filename*=utf-8''<percent-encoded>`,
- * and the fallback drops every non-ASCII character (`documents.download.unicode.json`).
- */
-export const filenameFromDisposition = (header: string | undefined): string | undefined => {
-  if (header === undefined) return undefined
-  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header)
-  if (extended?.[2] !== undefined) {
-    try {
-      return decodeURIComponent(extended[2].trim())
-    } catch {
-      // A malformed escape: fall through to the plain parameter.
-    }
-  }
-  const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header)
-  if (quoted?.[1] !== undefined) return quoted[1].replace(/\\(.)/g, "$1")
-  const bare = /filename\s*=\s*([^;]+)/i.exec(header)
-  return bare?.[1]?.trim()
-}
-
 export const toDocumentFile = (
   spec: RequestSpec,
   response: HttpClientResponse.HttpClientResponse,
 ): DocumentFile => {
   const length = Number.parseInt(response.headers["content-length"] ?? "", 10)
   return {
-    filename: filenameFromDisposition(response.headers["content-disposition"]),
+    filename: filenameFromContentDisposition(response.headers["content-disposition"]),
     contentType: response.headers["content-type"],
     contentLength: Number.isFinite(length) ? length : undefined,
     etag: response.headers.etag?.replace(/^W\//, "").replace(/"/g, ""),

@@ -1,3 +1,9 @@
+/**
+ * Typed Effect client for the Paperless-ngx REST API (API versions 9 and 10).
+ *
+ * @packageDocumentation
+ * @module @paperbridge/paperless
+ */
 export * from "./auth.js"
 export * from "./bulk-edit.js"
 export * from "./client.js"

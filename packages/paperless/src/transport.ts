@@ -1,9 +1,14 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import {
+  parseRetryAfter,
+  type RetryClassifier,
+  type RetryPolicy,
+  withRetry as retrying,
+} from "@paperbridge/http"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
-import * as Random from "effect/Random"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { basicHeader, type PaperlessAuth, TokenRequest, TokenResponse, tokenHeader } from "./auth.js"
@@ -64,17 +69,10 @@ export const jsonBody = <A, I>(schema: Schema.Schema<A, I>, value: A, endpoint: 
   encode: Schema.encode(schema)(value).pipe(Effect.mapError((error) => invalidRequest(endpoint, error))),
 })
 
-export interface RetryPolicy {
-  /** Retries after the first attempt. */
-  readonly times: number
-  readonly baseDelayMs: number
-  readonly maxDelayMs: number
-  /** A `Retry-After` longer than this is not waited for: the error is returned instead. */
-  readonly maxRetryAfterMs: number
-}
+export type { RetryPolicy } from "@paperbridge/http"
 
 export const defaultRetryPolicy: RetryPolicy = {
-  times: 4,
+  maxRetries: 4,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
@@ -104,18 +102,25 @@ const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["GET", "HEAD", "OPTIONS"]
 
 const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
 
-const isRetryable = (error: PaperlessError) =>
-  error._tag === "PaperlessTransportError" ||
-  (error._tag === "PaperlessApiError" && RETRYABLE_STATUS.has(error.status))
-
-/** `Retry-After` is either seconds or an HTTP date. */
-export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
-  if (value === undefined) return undefined
-  const seconds = Number(value)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000)
+const retryClassifier: RetryClassifier<PaperlessError> = {
+  isRetryable: (error) =>
+    error._tag === "PaperlessTransportError" ||
+    (error._tag === "PaperlessApiError" && RETRYABLE_STATUS.has(error.status)),
+  retryAfterSeconds: (error) => (error._tag === "PaperlessApiError" ? error.retryAfterSeconds : undefined),
+  describe: (error) => ({ endpoint: "endpoint" in error ? error.endpoint : "", error: error._tag }),
 }
+
+/**
+ * Pure. A path segment that stands for an id but is not a positive whole number: ids reach paths
+ * unchecked from code without branded types (the Promise facade, plain JavaScript), and `-1`, `1.5`
+ * or `undefined` would otherwise be sent and answered with a confusing 404.
+ */
+export const invalidIdSegment = (path: string): string | undefined =>
+  path
+    .split("/")
+    .find((segment) => (/^[-+.\d]/.test(segment) && !/^[1-9]\d*$/.test(segment)) || NOT_IDS.has(segment))
+
+const NOT_IDS: ReadonlySet<string> = new Set(["undefined", "null", "NaN", "Infinity", "[object Object]"])
 
 export const toUrlParams = (query: Query | undefined): Array<[string, string]> =>
   Object.entries(query ?? {}).flatMap(([key, value]): Array<[string, string]> => {
@@ -180,6 +185,14 @@ export const makeTransport = (config: TransportConfig) =>
     /** One attempt: build, send, and fail on a non-2xx status. */
     const attempt = (spec: RequestSpec, accept: string, authorization: string | undefined) =>
       Effect.gen(function* () {
+        const badId = invalidIdSegment(spec.path)
+        if (badId !== undefined) {
+          return yield* new PaperlessInvalidRequest({
+            endpoint: spec.path,
+            field: "id",
+            reason: `${badId} is not an id: ids are positive whole numbers`,
+          })
+        }
         let request = HttpClientRequest.make(spec.method)(`${baseUrl}${spec.path}`, {
           urlParams: toUrlParams(spec.query),
           headers: {
@@ -207,26 +220,8 @@ export const makeTransport = (config: TransportConfig) =>
         return response
       })
 
-    const withRetry = <A>(spec: RequestSpec, effect: Effect.Effect<A, PaperlessError>) => {
-      const idempotent = spec.idempotent ?? SAFE_METHODS.has(spec.method)
-      if (!idempotent) return effect
-      const loop = (retry: number): Effect.Effect<A, PaperlessError> =>
-        Effect.catchIf(
-          effect,
-          (error) => retry < policy.times && isRetryable(error) && waitable(error),
-          (error) =>
-            Effect.gen(function* () {
-              const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry)
-              const jittered = backoff / 2 + (yield* Random.nextRange(0, backoff / 2))
-              const asked = error._tag === "PaperlessApiError" ? (error.retryAfterSeconds ?? 0) * 1000 : 0
-              yield* Effect.sleep(Math.max(jittered, asked))
-              return yield* loop(retry + 1)
-            }),
-        )
-      const waitable = (error: PaperlessError) =>
-        error._tag !== "PaperlessApiError" || (error.retryAfterSeconds ?? 0) * 1000 <= policy.maxRetryAfterMs
-      return loop(0)
-    }
+    const withRetry = <A>(spec: RequestSpec, effect: Effect.Effect<A, PaperlessError>) =>
+      (spec.idempotent ?? SAFE_METHODS.has(spec.method)) ? retrying(policy, retryClassifier, effect) : effect
 
     const exchangeToken = (username: string, password: Redacted.Redacted<string>) =>
       withRetry(

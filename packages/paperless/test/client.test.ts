@@ -232,7 +232,7 @@ describe("retries", () => {
                 })
               }),
               [],
-              { retry: { times: 2, baseDelayMs: 1, maxDelayMs: 1 } },
+              { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } },
             ),
           ),
         ),
@@ -261,7 +261,7 @@ describe("secrets stay out of errors", () => {
 
       const network = yield* Effect.flip(
         Effect.flatMap(PaperlessClient, (client) => client.server).pipe(
-          Effect.provide(clientLayer(() => Response.error(), [], { retry: { times: 0 } })),
+          Effect.provide(clientLayer(() => Response.error(), [], { retry: { maxRetries: 0 } })),
         ),
       )
       expect(network._tag).toBe("PaperlessTransportError")

@@ -2,6 +2,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { it } from "@effect/vitest"
+import { filenameFromContentDisposition } from "@paperbridge/http"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -12,7 +13,6 @@ import {
   type CustomFieldId,
   closeOverAncestors,
   type DocumentId,
-  filenameFromDisposition,
   layer,
   mergeCustomFields,
   PaperlessAuth,
@@ -180,10 +180,10 @@ describe("upload", () => {
 describe("files", () => {
   it("prefers the UTF-8 filename over the ASCII fallback", () => {
     const headers = loadFixture("3.0", "documents.download.unicode.json").responseHeaders
-    expect(filenameFromDisposition(headers["content-disposition"])).toBe(
+    expect(filenameFromContentDisposition(headers["content-disposition"])).toBe(
       "2026-11-23 Überweisung Grüße – 2024 ✓.pdf",
     )
-    expect(filenameFromDisposition('inline; filename="0000002.webp"')).toBe("0000002.webp")
+    expect(filenameFromContentDisposition('inline; filename="0000002.webp"')).toBe("0000002.webp")
   })
 
   it.effect("downloads the original as a byte stream with its name and type", () =>

@@ -1,3 +1,4 @@
+import { filenameFromContentDisposition } from "@paperbridge/http"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -12,7 +13,6 @@ import {
   DocumentType,
   DocumentVersion,
   decodeBody,
-  filenameFromDisposition,
   GlobalSearchResult,
   Group,
   HistoryEntry,
@@ -239,7 +239,7 @@ for (const generation of ["3.0", "2.20"] as const) {
       if (decoder === "file") {
         expect(fixture.responseHeaders["content-type"]).toBeTruthy()
         const disposition = fixture.responseHeaders["content-disposition"]
-        if (disposition !== undefined) expect(filenameFromDisposition(disposition)).toBeTruthy()
+        if (disposition !== undefined) expect(filenameFromContentDisposition(disposition)).toBeTruthy()
         return
       }
       const result = decode(fixture, decoder)

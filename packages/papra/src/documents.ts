@@ -1,5 +1,6 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import { filenameFromContentDisposition } from "@paperbridge/http"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -297,22 +298,6 @@ export interface PapraDocuments {
 
 const Sha256 = Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/))
 
-/** `filename*=UTF-8''…` (RFC 5987, what Papra sends), else a plain `filename="…"`. */
-export const fileNameFromContentDisposition = (header: string | undefined): string | undefined => {
-  if (header === undefined) return undefined
-  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header)
-  if (extended?.[2] !== undefined) {
-    try {
-      return decodeURIComponent(extended[2].trim())
-    } catch {
-      return extended[2].trim()
-    }
-  }
-  const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(header)
-  if (plain === null) return undefined
-  return plain[2] !== undefined ? plain[2].replace(/\\(.)/g, "$1") : plain[1]?.trim()
-}
-
 const toQuery = (query: typeof PageQuery.Encoded): Record<string, QueryValue> => ({ ...query })
 
 export const makeDocuments = (
@@ -426,7 +411,7 @@ export const makeDocuments = (
       Effect.map((response) => {
         const length = Number(response.headers["content-length"])
         return {
-          fileName: fileNameFromContentDisposition(response.headers["content-disposition"]),
+          fileName: filenameFromContentDisposition(response.headers["content-disposition"]),
           contentType: response.headers["content-type"],
           contentLength: Number.isFinite(length) ? length : undefined,
           stream: response.body,

@@ -1,3 +1,9 @@
+/**
+ * Typed Effect client for the Papra HTTP API.
+ *
+ * @packageDocumentation
+ * @module @paperbridge/papra
+ */
 export * from "./api-keys.js"
 export * from "./client.js"
 export * from "./custom-properties.js"

@@ -2,6 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { parseRetryAfter, withRetry } from "@paperbridge/http"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -17,7 +18,7 @@ import {
   PapraRequestError,
   PapraTransportError,
 } from "./errors.js"
-import { parseRetryAfter, type RetryPolicy, withRetry } from "./retry.js"
+import { type RetryPolicy, retryClassifier } from "./retry.js"
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
@@ -96,13 +97,21 @@ export const encodeBody = <A, I>(
     ),
   )
 
+/** Every Papra id: a prefix (`doc`, `doc_act`, …) and 24 lower-case alphanumerics (ids.ts). */
+const PAPRA_ID = /^[a-z]+(?:_[a-z]+)?_[a-z0-9]{24}$/
+
 const fillPath = (template: string, params: Readonly<Record<string, string>>, endpoint: string) =>
   Effect.forEach(template.split("/"), (segment) => {
     if (!segment.startsWith(":")) return Effect.succeed(segment)
     const name = segment.slice(1)
     const value = params[name]
-    return value === undefined
-      ? Effect.fail(new PapraRequestError({ endpoint, field: name, problem: "missing path parameter" }))
+    if (value === undefined) {
+      return Effect.fail(new PapraRequestError({ endpoint, field: name, problem: "missing path parameter" }))
+    }
+    // Ids reach paths unchecked from code without branded types (the Promise facade, plain
+    // JavaScript); the server would answer a malformed one with 400 (organizations.get.invalid-id.json).
+    return name.endsWith("Id") && !PAPRA_ID.test(value)
+      ? Effect.fail(new PapraRequestError({ endpoint, field: name, problem: `not a Papra id: ${value}` }))
       : Effect.succeed(encodeURIComponent(value))
   }).pipe(Effect.map((segments) => segments.join("/")))
 
@@ -217,7 +226,7 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
       read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, PapraError>,
     ) =>
       Effect.flatMap(buildRequest(route, options), (request) =>
-        withRetry(config.retry, route.idempotent, attempt(route, request, options, read)),
+        withRetry(config.retry, retryClassifier(route.idempotent), attempt(route, request, options, read)),
       ).pipe(Effect.withSpan(`papra ${endpointOf(route)}`))
 
     /** Calls a route and decodes its success body with the route's schema. */

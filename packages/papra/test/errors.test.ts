@@ -5,18 +5,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import * as Option from "effect/Option"
-import * as fc from "fast-check"
 import {
-  defaultRetryPolicy,
   hasPapraCode,
   layerConfig,
   PapraApiError,
   PapraClient,
   type PapraError,
   PapraTransportError,
-  parseRetryAfter,
-  retryDelayMs,
 } from "../src/index.js"
 import { clientWith, docId, orgId, replay, secret } from "./scripted-client.js"
 import { json, scriptedHttp } from "./scripted-http.js"
@@ -193,37 +188,4 @@ describe("the API key stays secret", () => {
       expect(http.seen[0]?.headers.authorization).toBe(`Bearer ${secret}`)
     }),
   )
-})
-
-describe("retry policy", () => {
-  it("stays within the exponential window, capped, and never below Retry-After", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 20 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-        fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
-        (attempt, random, retryAfter) => {
-          const policy = defaultRetryPolicy
-          const delay = retryDelayMs(policy, attempt, random, retryAfter)
-          const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
-          if (retryAfter !== undefined && retryAfter * 1000 > policy.maxDelayMs) return Option.isNone(delay)
-          return Option.match(delay, {
-            onNone: () => false,
-            onSome: (ms) =>
-              ms <= policy.maxDelayMs &&
-              ms >= Math.max(window / 2, (retryAfter ?? 0) * 1000) &&
-              (retryAfter !== undefined || ms <= window),
-          })
-        },
-      ),
-    )
-  })
-
-  it("reads Retry-After as seconds or as an HTTP date", () => {
-    const now = Date.parse("2026-11-22T17:00:00Z")
-    expect(parseRetryAfter("3", now)).toBe(3)
-    expect(parseRetryAfter("Sun, 22 Nov 2026 17:00:05 GMT", now)).toBe(5)
-    expect(parseRetryAfter("soon", now)).toBeUndefined()
-    expect(parseRetryAfter(undefined, now)).toBeUndefined()
-  })
 })

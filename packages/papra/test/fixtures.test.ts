@@ -1,3 +1,4 @@
+import { filenameFromContentDisposition } from "@paperbridge/http"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { describe, expect, it } from "vitest"
@@ -5,7 +6,6 @@ import {
   apiKeyRoutes,
   customPropertyRoutes,
   documentRoutes,
-  fileNameFromContentDisposition,
   organizationRoutes,
   PapraAnyErrorBody,
   PapraDocument,
@@ -71,7 +71,7 @@ describe("every recorded Papra answer decodes with the client's schemas", () => 
       return
     }
     if (route === documentRoutes.download) {
-      expect(fileNameFromContentDisposition(exchange.responseHeaders["content-disposition"])).toMatch(/\S/)
+      expect(filenameFromContentDisposition(exchange.responseHeaders["content-disposition"])).toMatch(/\S/)
       return
     }
     if (route.response === undefined) {
@@ -141,10 +141,10 @@ describe("decoded values", () => {
 
   it("reads the unicode download name from filename*", () => {
     const file = exchanges.find((exchange) => exchange.file === "documents.file.unicode-filename.json")
-    expect(fileNameFromContentDisposition(file?.responseHeaders["content-disposition"])).toBe(
+    expect(filenameFromContentDisposition(file?.responseHeaders["content-disposition"])).toBe(
       "résumé ü €.txt",
     )
-    expect(fileNameFromContentDisposition('attachment; filename="plain \\"q\\".pdf"')).toBe('plain "q".pdf')
-    expect(fileNameFromContentDisposition(undefined)).toBeUndefined()
+    expect(filenameFromContentDisposition('attachment; filename="plain \\"q\\".pdf"')).toBe('plain "q".pdf')
+    expect(filenameFromContentDisposition(undefined)).toBeUndefined()
   })
 })

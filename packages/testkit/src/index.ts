@@ -1,3 +1,9 @@
+/**
+ * In-memory HTTP simulators of Paperless-ngx and Papra with fault injection.
+ *
+ * @packageDocumentation
+ * @module @paperbridge/testkit
+ */
 export * from "./clock.js"
 export * from "./faults.js"
 export * from "./http-server.js"

@@ -55,7 +55,7 @@ export const checkServers = (access: ServerAccess) =>
         Paperless.layer({
           baseUrl: access.paperless.url,
           auth: access.paperless.auth,
-          retry: { times: 1, baseDelayMs: 200 },
+          retry: { maxRetries: 1, baseDelayMs: 200 },
         }).pipe(Layer.provide(FetchHttpClient.layer)),
       ),
       Effect.mapError(explainFailure),

@@ -14,8 +14,20 @@ import {
   planPaperlessDefinitions,
   planPapraDefinitions,
 } from "@paperbridge/mapping"
-import { CustomFieldId, type PaperlessApi, PaperlessClient, TagId } from "@paperbridge/paperless"
-import { PapraApiError, PapraClient, type PapraClientShape, PapraCustomPropertyId } from "@paperbridge/papra"
+import {
+  CustomFieldId,
+  type PaperlessApi,
+  PaperlessClient,
+  type PaperlessError,
+  TagId,
+} from "@paperbridge/paperless"
+import {
+  PapraApiError,
+  PapraClient,
+  type PapraClientShape,
+  PapraCustomPropertyId,
+  type PapraError,
+} from "@paperbridge/papra"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -32,7 +44,7 @@ const collect = <A, E>(stream: Stream.Stream<A, E>) =>
 
 export const readPaperlessDefinitions = (
   paperless: PaperlessApi,
-): Effect.Effect<PaperlessDefinitions, unknown> =>
+): Effect.Effect<PaperlessDefinitions, PaperlessError> =>
   Effect.all(
     {
       tags: collect(paperless.tags.stream()),
@@ -44,7 +56,7 @@ export const readPaperlessDefinitions = (
     { concurrency: 5 },
   )
 
-export const readPapraDefinitions = (papra: PapraClientShape): Effect.Effect<PapraDefinitions, unknown> =>
+export const readPapraDefinitions = (papra: PapraClientShape): Effect.Effect<PapraDefinitions, PapraError> =>
   Effect.all({ tags: papra.tags.list(), properties: papra.customProperties.list() }, { concurrency: 2 })
 
 /** Both sides' definitions and the stored links, as one mapping context. */
@@ -279,7 +291,7 @@ const createOnPaperless = (
     for (const classifier of plan.classifiers) {
       if (classifier.existingId !== null) continue
       const body = { name: classifier.name, ...noAutoMatching }
-      const create =
+      const create: Effect.Effect<{ readonly id: number }, PaperlessError> =
         classifier.kind === "correspondent"
           ? paperless.correspondents.create(body)
           : classifier.kind === "documentType"
@@ -290,7 +302,7 @@ const createOnPaperless = (
         pair,
         classifierEntity[classifier.kind],
         classifier.source,
-        Effect.map(create as Effect.Effect<{ readonly id: number }, unknown>, (made) => String(made.id)),
+        Effect.map(create, (made) => String(made.id)),
         { link: true },
       )
       yield* emitCreated(onEvent, classifierEventKind[classifier.kind], classifier.name)

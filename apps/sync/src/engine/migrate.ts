@@ -49,10 +49,10 @@ const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLi
  * Runs the per-document step over the source stream with the run's concurrency and rate bound;
  * `--limit` counts only the documents that needed work (an unchanged one is not work).
  */
-const forEachDocument = <A, E, R>(
+const forEachDocument = <A, ReadError, CarryError, R>(
   state: RunState,
-  documents: Stream.Stream<A, unknown, R>,
-  carry: (document: A) => Effect.Effect<DocumentResult, E, R | StateStore>,
+  documents: Stream.Stream<A, ReadError, R>,
+  carry: (document: A) => Effect.Effect<DocumentResult, CarryError, R | StateStore>,
 ) =>
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
@@ -62,7 +62,7 @@ const forEachDocument = <A, E, R>(
       { limit: state.options.filters.limit, concurrency: state.options.concurrency },
       (document: A) =>
         limit(Effect.void).pipe(
-          Effect.zipRight(carry(document) as Effect.Effect<DocumentResult, E, R | StateStore>),
+          Effect.zipRight(carry(document)),
           Effect.tap((result) =>
             result.outcome === "failed"
               ? Effect.void

@@ -1,6 +1,6 @@
-import type { DocumentQuery, Document as PaperlessDocument } from "@paperbridge/paperless"
+import type { DocumentQuery, Document as PaperlessDocument, PaperlessError } from "@paperbridge/paperless"
 import { PaperlessClient } from "@paperbridge/paperless"
-import type { PapraDocumentListItem } from "@paperbridge/papra"
+import type { PapraDocumentListItem, PapraError } from "@paperbridge/papra"
 import { PapraClient } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -72,7 +72,7 @@ export const paperlessSource = (filters: DocumentFilters) =>
       query.tags__id__all = ids
     }
     const first = yield* paperless.documents.list({ ...query, page_size: 1 })
-    const documents: Stream.Stream<PaperlessDocument, unknown> = paperless.documents.stream({
+    const documents: Stream.Stream<PaperlessDocument, PaperlessError> = paperless.documents.stream({
       ...query,
       page_size: 100,
     })
@@ -88,7 +88,7 @@ export const papraSource = (filters: DocumentFilters) =>
       pageSize: 1,
       ...(filters.query === undefined ? {} : { searchQuery: filters.query }),
     })
-    let documents: Stream.Stream<PapraDocumentListItem, unknown> = papra.documents.list(
+    let documents: Stream.Stream<PapraDocumentListItem, PapraError> = papra.documents.list(
       filters.query === undefined ? {} : { searchQuery: filters.query },
     )
     const wanted = (filters.tags ?? []).map((name) => name.toLowerCase())

@@ -1,15 +1,38 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Struct from "effect/Struct"
-import { DEFAULT_STATE_PATH, openDatabase } from "./database.js"
+import { type Database, DEFAULT_STATE_PATH, openDatabase } from "./database.js"
+import type { StateStoreError } from "./errors.js"
 import { failureOperations } from "./failures.js"
 import { journalOperations } from "./journal.js"
 import { linkOperations } from "./links.js"
 import { runOperations } from "./runs.js"
 import { snapshotOperations } from "./snapshots.js"
 
-const make = (path: string) =>
+type LinkOperations = ReturnType<typeof linkOperations>
+type RunOperations = ReturnType<typeof runOperations>
+
+/** What the state store offers, declared so that a change to an operation group shows here first. */
+export interface StateStoreService {
+  /** The state file's path. */
+  readonly path: string
+  /** Runs several store operations as one: all of them are written, or none. */
+  readonly transaction: Database["transaction"]
+  readonly links: Omit<LinkOperations, "linkIdOf">
+  readonly snapshots: ReturnType<typeof snapshotOperations>
+  readonly journal: ReturnType<typeof journalOperations>
+  readonly failures: ReturnType<typeof failureOperations>
+  readonly runs: Omit<RunOperations, "saveCheckpoint" | "getCheckpoint" | "clearCheckpoint">
+  readonly checkpoints: {
+    readonly save: RunOperations["saveCheckpoint"]
+    readonly get: RunOperations["getCheckpoint"]
+    readonly clear: RunOperations["clearCheckpoint"]
+  }
+}
+
+const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, Scope.Scope> =>
   Effect.gen(function* () {
     const db = yield* openDatabase(path)
     const allLinks = linkOperations(db)
@@ -19,7 +42,6 @@ const make = (path: string) =>
     const { saveCheckpoint, getCheckpoint, clearCheckpoint, ...runs } = runOperations(db)
     return {
       path: db.path,
-      /** Runs several store operations as one: all of them are written, or none. */
       transaction: db.transaction,
       links: Struct.omit(allLinks, "linkIdOf"),
       snapshots,
@@ -34,10 +56,7 @@ const make = (path: string) =>
  * The sync state file: links, base snapshots, the operation journal, failures, checkpoints and run
  * history. It never holds a secret: nothing here accepts credentials, and endpoints drop them.
  */
-export class StateStore extends Context.Tag("@paperbridge/sync/StateStore")<
-  StateStore,
-  Effect.Effect.Success<ReturnType<typeof make>>
->() {
+export class StateStore extends Context.Tag("@paperbridge/sync/StateStore")<StateStore, StateStoreService>() {
   /** Opens (creating and migrating as needed) the state file; closes it with the layer's scope. */
   static readonly layer = (options: { readonly path?: string | undefined } = {}) =>
     Layer.scoped(StateStore, make(options.path ?? DEFAULT_STATE_PATH))
