@@ -13,12 +13,15 @@ import {
   type DocumentUpdate,
   PaperlessClient,
   type Document as PaperlessDocument,
+  type PaperlessTaskFailed,
   StoragePathId,
   TagId,
+  type Task,
   type TaskUuid,
 } from "@paperbridge/paperless"
 import { PapraClient, PapraDocumentId, type PapraDocumentListItem } from "@paperbridge/papra"
 import * as Data from "effect/Data"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
@@ -144,46 +147,88 @@ const findOnPaperless = (sha256: string, md5: string) =>
     return yield* paperless.documents.findByChecksum(server.generation === "2.20" ? md5 : sha256)
   })
 
+/** How long a crash's upload may sit in Paperless's queue before this run gives up on it. */
+const QUEUED_UPLOAD_WAIT = "5 minutes"
+
+export class UploadStillQueued extends Data.TaggedError("UploadStillQueued")<{
+  readonly fileName: string
+  readonly since: string
+}> {
+  override get message() {
+    return `an upload of "${this.fileName}" posted at ${this.since} is still queued on Paperless after ${QUEUED_UPLOAD_WAIT} (is its worker running?); the next run looks for it again`
+  }
+}
+
 /**
  * A crash between posting a file and saving its task id leaves the file possibly still in
  * Paperless's queue, where no checksum lookup can see it; 3.0 would then accept a second copy, and
  * 2.20 would accept the post and refuse it only at consumption. So wait until no consumption of a
- * file of that name is pending (2.20 has no `/api/tasks/active/`: its task list by status, whose
- * rows carry the file name).
+ * file of that name, queued since the journal entry was written, is pending (2.20 has no
+ * `/api/tasks/active/`: its task list by status, whose rows carry the file name). Older tasks of
+ * the same name are not ours: a 2.20 whose worker died leaves them PENDING for ever.
  */
-const awaitQueuedUpload = (fileName: string) =>
+const awaitQueuedUpload = (fileName: string, since: DateTime.Utc) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
-    const queued = paperless.tasks
-      .active()
-      .pipe(
-        Effect.map((tasks) =>
-          tasks.some((task) => task.name === "consume_file" && task.fileName === fileName),
-        ),
-      )
-    yield* Effect.repeat(queued, {
-      while: (stillQueued) => stillQueued,
-      schedule: Schedule.spaced("500 millis").pipe(Schedule.upTo("30 minutes")),
+    // Server and host clocks differ a little; a task from well before the entry is not ours.
+    const earliest = DateTime.toEpochMillis(since) - 60_000
+    const ours = (task: Task) =>
+      task.name === "consume_file" &&
+      task.fileName === fileName &&
+      (task.dateCreated === null || Date.parse(task.dateCreated) >= earliest)
+    const queued = paperless.tasks.active().pipe(Effect.map((tasks) => tasks.some(ours)))
+    const stillQueued = yield* Effect.repeat(queued, {
+      while: (waiting) => waiting,
+      schedule: Schedule.exponential("500 millis", 1.5).pipe(
+        Schedule.union(Schedule.spaced("10 seconds")),
+        Schedule.upTo(QUEUED_UPLOAD_WAIT),
+      ),
     })
+    if (stillQueued) return yield* new UploadStillQueued({ fileName, since: DateTime.formatIso(since) })
   })
 
-const settleTask = (taskId: TaskUuid) =>
+const TRASHED_TWIN =
+  "Paperless refuses it as a duplicate of a document in its trash: restore that document or empty the trash, then run again"
+
+/** What a consumption that ended in failure tells the user; a twin in the trash comes with what to do. */
+const refusal = (error: PaperlessTaskFailed, twinInTrash: boolean) =>
+  new ConsumptionRefused({
+    reason: twinInTrash
+      ? TRASHED_TWIN
+      : `Paperless could not consume it (${error.reason}): ${error.serverMessage}`,
+  })
+
+/**
+ * Follows one consumption to its end. A duplicate of a live document links to it; any other
+ * failure is final for this task: the journal forgets it, so the next run posts the file again
+ * (after the user emptied the trash, say) instead of following the same failed task for ever.
+ */
+const settleTask = (entryId: number, taskId: TaskUuid) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
+    const store = yield* StateStore
+    const failed = (error: PaperlessTaskFailed) =>
+      Effect.gen(function* () {
+        let twinInTrash = error.reason === "duplicate" && error.existingInTrash === true
+        if (error.reason === "duplicate" && !twinInTrash && error.existingDocumentId !== undefined) {
+          // 3.0's v9 text names a trashed twin without saying so: a twin that is not there is in the trash.
+          const twin = yield* paperless.documents.get(DocumentId.make(error.existingDocumentId)).pipe(
+            Effect.map(() => true),
+            Effect.catchIf(
+              (cause) => cause._tag === "PaperlessApiError" && cause.status === 404,
+              () => Effect.succeed(false),
+            ),
+          )
+          if (twin) return { documentId: error.existingDocumentId, outcome: "linked-existing" as const }
+          twinInTrash = true
+        }
+        const refused = refusal(error, twinInTrash)
+        yield* store.journal.abandonTask(entryId, refused.reason)
+        return yield* refused
+      })
     return yield* paperless.tasks.await(taskId, { timeout: "30 minutes" }).pipe(
       Effect.map((documentId) => ({ documentId: documentId as number, outcome: "uploaded" as const })),
-      Effect.catchTag("PaperlessTaskFailed", (error) =>
-        error.reason === "duplicate" && error.existingDocumentId !== undefined
-          ? Effect.succeed({ documentId: error.existingDocumentId, outcome: "linked-existing" as const })
-          : Effect.fail(
-              new ConsumptionRefused({
-                reason:
-                  error.reason === "duplicate" && error.existingInTrash === true
-                    ? "Paperless refuses it as a duplicate of a document in its trash: restore that document or empty the trash, then run again"
-                    : `Paperless could not consume it (${error.reason}): ${error.serverMessage}`,
-              }),
-            ),
-      ),
+      Effect.catchTag("PaperlessTaskFailed", failed),
     )
   })
 
@@ -207,10 +252,10 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
       settled = { documentId: Number(begun.entry.targetId), outcome: "uploaded" }
     if (settled === undefined && begun._tag === "HalfDone" && begun.entry.taskId !== null) {
       // The upload was posted before the crash: follow its task instead of posting again.
-      settled = yield* settleTask(begun.entry.taskId as TaskUuid)
+      settled = yield* settleTask(begun.entry.id, begun.entry.taskId as TaskUuid)
     }
     if (settled === undefined && begun._tag === "HalfDone")
-      yield* awaitQueuedUpload(mapped.originalFileName || document.originalName)
+      yield* awaitQueuedUpload(mapped.originalFileName || document.originalName, begun.entry.updatedAt)
     if (settled === undefined) {
       const found = yield* findOnPaperless(spooled.sha256, spooled.md5)
       if (Option.isSome(found))
@@ -227,7 +272,7 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
         ...(mapped.created === null ? {} : { created: mapped.created }),
       })
       yield* store.journal.recordTask(begun.entry.id, taskId)
-      settled = yield* settleTask(taskId)
+      settled = yield* settleTask(begun.entry.id, taskId)
     }
     const targetId = String(settled.documentId)
     // Paperless 3.0 keys originals by SHA-256, 2.20 by MD5.
