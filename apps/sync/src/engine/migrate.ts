@@ -156,6 +156,7 @@ const summarize = (
       definitionsCreated,
       failures: yield* Ref.get(state.failures),
       lossiness: [...lossiness, ...perDocument],
+      linkedWithDifferences: yield* Ref.get(state.linkedWithDifferences),
     } satisfies RunSummary
   })
 

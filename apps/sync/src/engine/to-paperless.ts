@@ -27,7 +27,7 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
-import { carryDocument } from "./carry.js"
+import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
@@ -48,17 +48,23 @@ const sortedNumbers = (values: Iterable<number>) => [...new Set(values)].sort((a
  * The PATCH that brings a Paperless document to the mapped metadata. After a fresh upload the
  * document takes exactly the mapped tags and fields (Paperless adds inbox tags and auto-matches on
  * consumption); later, a user's own tags and fields that paperbridge does not manage are kept,
- * and the full sets are sent because Paperless replaces them whole.
+ * and the full sets are sent because Paperless replaces them whole. With `fillOnly` (a file that
+ * was on Paperless before paperbridge linked it) nothing the target holds is cleared: the source's
+ * values are written where it has some, every other tag, field, classifier and ASN stays.
  */
 export const paperlessPatch = (
   current: PaperlessDocument,
   mapped: MappedPaperlessDocument,
   context: MappingContext,
-  options: { readonly freshUpload: boolean },
+  options: Pick<ApplyOptions, "freshUpload" | "fillOnly">,
 ): DocumentUpdate => {
+  const fillOnly = options.fillOnly === true
   const managedTags = new Set(context.links.tags.map((link) => link.paperless))
-  const managedFields = new Set(context.links.customFields.map((link) => link.paperless))
-  const keptTags = options.freshUpload ? [] : current.tags.filter((tag) => !managedTags.has(tag))
+  const mappedFieldIds = new Set(mapped.customFields.map((entry) => entry.field))
+  const managedFields = fillOnly
+    ? mappedFieldIds
+    : new Set(context.links.customFields.map((link) => link.paperless))
+  const keptTags = options.freshUpload ? [] : current.tags.filter((tag) => fillOnly || !managedTags.has(tag))
   const tags = sortedNumbers([...keptTags, ...mapped.tags])
   const keptFields = options.freshUpload
     ? []
@@ -94,14 +100,16 @@ export const paperlessPatch = (
     patch.created = mapped.created
   if (mapped.content !== undefined && mapped.content.trim() !== "" && current.content !== mapped.content)
     patch.content = mapped.content
-  if (current.correspondent !== mapped.correspondent)
+  // Fill-only: a null from the source means "nothing to say", not "clear it".
+  const differs = <A>(held: A | null, wanted: A | null) => held !== wanted && !(fillOnly && wanted === null)
+  if (differs(current.correspondent, mapped.correspondent))
     patch.correspondent = mapped.correspondent === null ? null : CorrespondentId.make(mapped.correspondent)
-  if (current.document_type !== mapped.documentType)
+  if (differs(current.document_type, mapped.documentType))
     patch.document_type = mapped.documentType === null ? null : DocumentTypeId.make(mapped.documentType)
-  if ((current.storage_path ?? null) !== mapped.storagePath)
+  if (differs(current.storage_path ?? null, mapped.storagePath))
     patch.storage_path = mapped.storagePath === null ? null : StoragePathId.make(mapped.storagePath)
   if (!sameList(sortedNumbers(current.tags), tags)) patch.tags = tags.map((tag) => TagId.make(tag))
-  if ((current.archive_serial_number ?? null) !== mapped.archiveSerialNumber)
+  if (differs(current.archive_serial_number ?? null, mapped.archiveSerialNumber))
     patch.archive_serial_number = mapped.archiveSerialNumber
   const currentFields = [...(current.custom_fields ?? [])]
     .map((entry) => ({
@@ -117,12 +125,52 @@ export const paperlessPatch = (
   return patch
 }
 
+/**
+ * Pure. How a Paperless document that was there before paperbridge differs from its source: what
+ * a fill-only write replaces, and what it keeps because the source has nothing there.
+ */
+export const paperlessTargetDifferences = (
+  current: PaperlessDocument,
+  mapped: MappedPaperlessDocument,
+  context: MappingContext,
+): TargetDifferences => {
+  const patch = paperlessPatch(current, mapped, context, { freshUpload: false, fillOnly: true })
+  const classifiers = [
+    ["correspondent", current.correspondent, mapped.correspondent],
+    ["document type", current.document_type, mapped.documentType],
+    ["storage path", current.storage_path ?? null, mapped.storagePath],
+    ["archive serial number", current.archive_serial_number ?? null, mapped.archiveSerialNumber],
+  ] as const
+  const mappedTags = new Set(mapped.tags)
+  const mappedFields = new Set(mapped.customFields.map((entry) => entry.field))
+  const kept = [
+    ...classifiers.filter(([, held, wanted]) => held !== null && wanted === null).map(([field]) => field),
+    ...(current.tags.some((tag) => !mappedTags.has(tag)) ? ["tags"] : []),
+    ...((current.custom_fields ?? []).some((entry) => !mappedFields.has(entry.field))
+      ? ["custom fields"]
+      : []),
+  ]
+  const replaced = [
+    ...(patch.title === undefined ? [] : ["title"]),
+    ...(patch.created === undefined ? [] : ["created"]),
+    ...classifiers
+      .filter(([, held, wanted]) => held !== null && wanted !== null && held !== wanted)
+      .map(([field]) => field),
+    ...((current.custom_fields ?? []).some(
+      (entry) => mappedFields.has(entry.field) && entry.value !== null,
+    ) && patch.custom_fields !== undefined
+      ? ["custom fields"]
+      : []),
+  ]
+  return { replaced, kept }
+}
+
 /** Writes the mapped metadata and adds the notes Paperless does not have yet (by text). */
 export const applyToPaperless = (
   context: MappingContext,
   targetId: number,
   mapped: MappedPaperlessDocument,
-  options: { readonly freshUpload: boolean },
+  options: ApplyOptions,
 ) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
@@ -137,6 +185,11 @@ export const applyToPaperless = (
       yield* paperless.notes.add(targetId, note)
       existing.add(note)
     }
+    return {
+      settled: true,
+      differences:
+        options.fillOnly === true ? paperlessTargetDifferences(current, mapped, context) : undefined,
+    } satisfies Applied
   })
 
 /** A Paperless document whose original has the same bytes (the checksum kind depends on the server). */
