@@ -52,6 +52,7 @@ export const runEngine = (
     readonly concurrency?: number
     readonly onEvent?: (event: SyncEvent) => void
     readonly papraUploadTimeoutMs?: number
+    readonly retryRefused?: boolean
   } = {},
 ): Promise<MigrationResult> =>
   migrate({
@@ -60,6 +61,7 @@ export const runEngine = (
     file: "original",
     concurrency: options.concurrency ?? 4,
     filters: {},
+    retryRefused: options.retryRefused,
     mapping: defaultMappingConfig,
     reportDirectory: target.reportDirectory,
     onEvent: (event) => Effect.sync(() => options.onEvent?.(event)),

@@ -23,6 +23,7 @@ import { scopedTempDirectory } from "../transfer/spool.js"
 import { prepareDefinitions } from "./definitions.js"
 import type { RunSummary } from "./events.js"
 import type { EngineOptions } from "./options.js"
+import { papraFileIndex } from "./papra-index.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
 import { paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
@@ -218,7 +219,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       yield* options.onEvent({ type: "phase", phase: "documents" })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
       if (options.direction === "paperless-to-papra") {
-        const papraIndex = yield* papraFilesBySha256
+        const papraIndex = yield* papraFileIndex(yield* papraFilesBySha256)
         const source = yield* paperlessSource(options.filters)
         yield* forEachDocument(state, source.documents, (document) =>
           carryToPapra(state, document, papraIndex),

@@ -29,6 +29,7 @@ import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
+import { PermanentRefusal, withKnownFile } from "./known-files.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
@@ -275,7 +276,10 @@ const settleTask = (entryId: number, taskId: TaskUuid) =>
           if (twin) return { documentId: error.existingDocumentId, outcome: "linked-existing" as const }
           twinInTrash = true
         }
-        const refused = refusal(error, twinInTrash)
+        const refused =
+          error.reason === "unsupported-type"
+            ? new PermanentRefusal({ reason: `Paperless cannot consume this type: ${error.serverMessage}` })
+            : refusal(error, twinInTrash)
         yield* store.journal.abandonTask(entryId, refused.reason)
         return yield* refused
       })
@@ -365,7 +369,12 @@ export const carryToPaperless = (state: RunState, document: PapraDocumentListIte
       title: document.name,
       mapping,
       snapshot,
-      transfer: transfer(state, document, mapping.document),
+      transfer: withKnownFile(
+        state,
+        sourceId,
+        Effect.succeed(document.originalSha256Hash),
+        transfer(state, document, mapping.document),
+      ),
       apply: (targetId, options) =>
         applyToPaperless(state.context, Number(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>

@@ -25,6 +25,8 @@ import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
+import { paperlessFileFingerprint, withKnownFile } from "./known-files.js"
+import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
@@ -268,7 +270,7 @@ const transfer = (
   state: RunState,
   document: PaperlessDocument,
   mapped: MappedPapraDocument,
-  papraIndex: Map<string, string>,
+  papraIndex: PapraFileIndex,
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
@@ -293,12 +295,10 @@ const transfer = (
     let found: { readonly targetId: string; readonly outcome: "uploaded" | "linked-existing" } | undefined
     if (begun._tag === "AlreadyDone" && begun.entry.targetId !== null)
       found = { targetId: begun.entry.targetId, outcome: "uploaded" }
+    // After a crash the index (active documents) shows an upload that went through; one the user
+    // trashed since is restored by uploading again, under its id: no scan of the trash needed.
     const indexed = papraIndex.get(spooled.sha256)
     if (found === undefined && indexed !== undefined) found = { targetId: indexed, outcome: foundOutcome }
-    if (found === undefined && begun._tag === "HalfDone") {
-      const twin = yield* papra.documents.findBySha256(spooled.sha256)
-      if (Option.isSome(twin)) found = { targetId: twin.value.id, outcome: "uploaded" }
-    }
     if (found === undefined) {
       const archived = state.options.file === "archive" && file.contentType === "application/pdf"
       found = yield* papra.documents
@@ -322,11 +322,12 @@ const transfer = (
           Effect.catchIf(
             (error) => error instanceof PapraApiError && error.code === "document.already_exists",
             () =>
-              Effect.flatMap(papra.documents.findBySha256(spooled.sha256), (twin) =>
-                Option.isSome(twin)
-                  ? Effect.succeed({ targetId: twin.value.id as string, outcome: "linked-existing" as const })
-                  : Effect.fail(new PapraTwinMissing({ sha256: spooled.sha256 })),
-              ),
+              Effect.gen(function* () {
+                if (papraIndex.get(spooled.sha256) === undefined) yield* papraIndex.refreshOnce
+                const twin = papraIndex.get(spooled.sha256)
+                if (twin === undefined) return yield* new PapraTwinMissing({ sha256: spooled.sha256 })
+                return { targetId: twin, outcome: "linked-existing" as const }
+              }),
           ),
         )
     }
@@ -345,7 +346,7 @@ const transfer = (
   }).pipe(Effect.scoped)
 
 /** Carries one Paperless document to Papra: file once, then metadata until it matches. */
-export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: Map<string, string>) =>
+export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: PapraFileIndex) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
     const mapping = paperlessDocumentToPapra(document, state.context)
@@ -354,7 +355,12 @@ export const carryToPapra = (state: RunState, document: PaperlessDocument, papra
       title: document.title,
       mapping,
       snapshot: documentSnapshot(paperlessDocumentAsMapped(document, state.context)),
-      transfer: transfer(state, document, mapping.document, papraIndex),
+      transfer: withKnownFile(
+        state,
+        String(document.id),
+        paperlessFileFingerprint(state, document),
+        transfer(state, document, mapping.document, papraIndex),
+      ),
       apply: (targetId, options) =>
         applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>

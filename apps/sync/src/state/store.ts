@@ -5,6 +5,7 @@ import * as Struct from "effect/Struct"
 import { DEFAULT_STATE_PATH, openDatabase } from "./database.js"
 import { failureOperations } from "./failures.js"
 import { journalOperations } from "./journal.js"
+import { knownFileOperations } from "./known-files.js"
 import { linkOperations } from "./links.js"
 import { runOperations } from "./runs.js"
 import { snapshotOperations } from "./snapshots.js"
@@ -25,6 +26,7 @@ const make = (path: string) =>
       snapshots,
       journal,
       failures,
+      knownFiles: knownFileOperations(db),
       runs,
       checkpoints: { save: saveCheckpoint, get: getCheckpoint, clear: clearCheckpoint },
     }
