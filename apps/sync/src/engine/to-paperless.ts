@@ -230,8 +230,13 @@ const awaitQueuedUpload = (fileName: string, since: DateTime.Utc) =>
       task.name === "consume_file" &&
       task.fileName === fileName &&
       (task.dateCreated === null || Date.parse(task.dateCreated) >= earliest)
-    const queued = paperless.tasks.active().pipe(Effect.map((tasks) => tasks.some(ours)))
-    const stillQueued = yield* Effect.repeat(queued, {
+    // `repeat` answers the schedule's output, not the last look: keep that one here.
+    let stillQueued = true
+    const queued = paperless.tasks.active().pipe(
+      Effect.map((tasks) => tasks.some(ours)),
+      Effect.tap((waiting) => Effect.sync(() => void (stillQueued = waiting))),
+    )
+    yield* Effect.repeat(queued, {
       while: (waiting) => waiting,
       schedule: Schedule.exponential("500 millis", 1.5).pipe(
         Schedule.union(Schedule.spaced("10 seconds")),
