@@ -299,6 +299,8 @@ const transfer = (
     // trashed since is restored by uploading again, under its id: no scan of the trash needed.
     const indexed = papraIndex.get(spooled.sha256)
     if (found === undefined && indexed !== undefined) found = { targetId: indexed, outcome: foundOutcome }
+    const claim = found === undefined ? yield* papraIndex.claim(spooled.sha256) : undefined
+    if (claim?._tag === "Twin") found = { targetId: claim.documentId, outcome: foundOutcome }
     if (found === undefined) {
       const archived = state.options.file === "archive" && file.contentType === "application/pdf"
       found = yield* papra.documents
@@ -336,12 +338,14 @@ const transfer = (
     const twin = yield* conflictingSource(state, targetId, sourceId)
     if (Option.isSome(twin)) {
       yield* store.journal.complete(begun.entry.id, { targetId })
+      if (claim?._tag === "Mine") claim.settle(targetId)
       return { _tag: "Duplicate", targetId, twinOf: twin.value.sourceId, bytes: spooled.size } as const
     }
     yield* store.journal.complete(begun.entry.id, {
       targetId,
       link: { sha256: spooled.sha256, md5: spooled.md5 },
     })
+    if (claim?._tag === "Mine") claim.settle(targetId)
     return { _tag: "Linked", targetId, outcome, bytes: spooled.size } as const
   }).pipe(Effect.scoped)
 
