@@ -73,6 +73,10 @@ export const TaskV10 = Schema.Struct({
       error_type: Schema.optional(Schema.String),
       error_message: Schema.optional(Schema.String),
       traceback: Schema.optional(Schema.String),
+      // With PAPERLESS_CONSUMER_DELETE_DUPLICATES, 3.0 ends a duplicate's task FAILURE with only
+      // these (documents/data_models.py `ConsumeFileDuplicateResult`, signals/handlers.py).
+      duplicate_of: Schema.optional(Schema.NullOr(DocumentId)),
+      duplicate_in_trash: Schema.optional(Schema.Boolean),
     }),
   ),
   related_document_ids: Schema.Array(DocumentId),
@@ -115,6 +119,17 @@ export const taskFromV9 = (row: TaskV9): Task => ({
   acknowledged: row.acknowledged,
 })
 
+/**
+ * 3.0 keeps no failure text for a refused duplicate: say it as its v9 serializer does
+ * (`get_result`: "Not consuming: It is a duplicate of document #<id>"), with 2.20's trash note.
+ */
+const v10FailureMessage = (result: TaskV10["result_data"]): string | null => {
+  if (result?.error_message !== undefined) return result.error_message
+  if (result?.duplicate_of === undefined || result.duplicate_of === null) return null
+  const note = result.duplicate_in_trash === true ? " Note: existing document is in the trash." : ""
+  return `Not consuming: It is a duplicate of document #${result.duplicate_of}${note}`
+}
+
 export const taskFromV10 = (row: TaskV10): Task => ({
   rowId: row.id,
   taskId: row.task_id,
@@ -123,7 +138,7 @@ export const taskFromV10 = (row: TaskV10): Task => ({
   status: row.status,
   dateCreated: row.date_created,
   dateDone: row.date_done,
-  message: row.result_data?.error_message ?? null,
+  message: v10FailureMessage(row.result_data),
   documentId:
     row.status === "success" ? (row.result_data?.document_id ?? row.related_document_ids[0] ?? null) : null,
   relatedDocumentIds: row.related_document_ids,
@@ -168,7 +183,8 @@ export class PaperlessTaskTimeout extends Schema.TaggedError<PaperlessTaskTimeou
 export const classifyFailure = (task: Task): PaperlessTaskFailed => {
   const message = task.message ?? "consumption failed without a message"
   const base = { taskId: task.taskId, serverMessage: message }
-  const duplicate = /duplicate of .*?\(#(\d+)\)/i.exec(message)
+  const duplicate =
+    /duplicate of .*?\(#(\d+)\)/i.exec(message) ?? /duplicate of document #(\d+)/i.exec(message)
   if (duplicate !== null || /\bduplicate\b/i.test(message)) {
     const named = duplicate?.[1] === undefined ? undefined : Number(duplicate[1])
     const existing = named ?? task.relatedDocumentIds[0]

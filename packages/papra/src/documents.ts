@@ -288,12 +288,25 @@ export interface PapraDocuments {
   readonly findBySha256: (sha256: string) => Effect.Effect<Option.Option<PapraDocumentBase>, PapraError>
   /**
    * Polls until the server's background extraction has run (content filled, or an extraction
-   * entry in the activity log for files with no text), or until `timeout` passes.
+   * entry in the activity log for files with no text), with a growing pause between polls
+   * (`interval`, then × `factor`), at most `polls` times (each one or two requests) and no longer
+   * than `timeout`. External extractors (OCR services) can take minutes: an answer with
+   * `extracted: false` means it has not run yet and may still overwrite `content` later.
    */
   readonly waitForContent: (
     id: PapraDocumentId,
-    options?: { readonly timeout?: Duration.DurationInput; readonly interval?: Duration.DurationInput },
+    options?: {
+      readonly timeout?: Duration.DurationInput
+      readonly interval?: Duration.DurationInput
+      readonly factor?: number
+      readonly polls?: number
+    },
   ) => Effect.Effect<PapraExtraction<PapraDocument>, PapraError>
+  /**
+   * Whether the background extraction has run on the document (its activity log has the entry),
+   * whatever its `content` is now: a content written before that is not safe yet.
+   */
+  readonly extractionDone: (id: PapraDocumentId) => Effect.Effect<boolean, PapraError>
 }
 
 const Sha256 = Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/))
@@ -456,16 +469,22 @@ export const makeDocuments = (
     )
 
   const waitForContent: PapraDocuments["waitForContent"] = (id, options = {}) => {
-    const interval = Duration.decode(options.interval ?? "100 millis")
-    const poll: Effect.Effect<PapraExtraction<PapraDocument>, PapraError> = Effect.gen(function* () {
-      const document = yield* get(id)
-      if (document.content !== "") return { document, extracted: true }
-      // Extraction may finish between the two reads: read the document again to get its text.
-      if (yield* extractionLogged(id)) return { document: yield* get(id), extracted: true }
-      yield* Effect.sleep(interval)
-      return yield* poll
-    })
-    return poll.pipe(
+    const factor = options.factor ?? 2
+    const polls = Math.max(1, options.polls ?? 6)
+    const poll = (
+      round: number,
+      delay: Duration.Duration,
+    ): Effect.Effect<PapraExtraction<PapraDocument>, PapraError> =>
+      Effect.gen(function* () {
+        const document = yield* get(id)
+        if (document.content !== "") return { document, extracted: true }
+        // Extraction may finish between the two reads: read the document again to get its text.
+        if (yield* extractionLogged(id)) return { document: yield* get(id), extracted: true }
+        if (round >= polls) return { document, extracted: false }
+        yield* Effect.sleep(delay)
+        return yield* poll(round + 1, Duration.times(delay, factor))
+      })
+    return poll(1, Duration.decode(options.interval ?? "200 millis")).pipe(
       Effect.timeoutTo({
         duration: options.timeout ?? "10 seconds",
         onSuccess: Effect.succeed,
@@ -491,6 +510,7 @@ export const makeDocuments = (
         Effect.map((body) => body.organizationStats),
       ),
     activity,
+    extractionDone: extractionLogged,
     addTag: (id, tagId) =>
       withOrg((org) =>
         encodeBody(r.addTag, Schema.Struct({ tagId: PapraTagId }), { tagId }).pipe(

@@ -55,6 +55,7 @@ export const runEngine = (
     readonly papraUploadTimeoutMs?: number
     /** The run's clock (e.g. one ahead of the real one, to see a lease lapsed). */
     readonly clock?: Clock.Clock
+    readonly retryRefused?: boolean
   } = {},
 ): Promise<MigrationResult> =>
   migrate({
@@ -63,6 +64,7 @@ export const runEngine = (
     file: "original",
     concurrency: options.concurrency ?? 4,
     filters: {},
+    retryRefused: options.retryRefused,
     mapping: defaultMappingConfig,
     reportDirectory: target.reportDirectory,
     onEvent: (event) => Effect.sync(() => options.onEvent?.(event)),

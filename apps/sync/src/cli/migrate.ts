@@ -1,4 +1,4 @@
-import { Command } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import type { PaperlessClient } from "@paperbridge/paperless"
 import type { PapraClient } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
@@ -56,17 +56,31 @@ export const partialFailure = (failed: number) =>
     ],
   })
 
-export const migrateCommand = Command.make("migrate", { ...sharedOptions, ...outputOptions }, (flags) =>
-  Effect.gen(function* () {
-    const console = yield* CliConsole
-    const { servers, settings } = yield* prepareRun(flags, "write")
-    const mode = outputModeOf(flags, console.stdoutIsTTY)
-    const result = yield* runMigrate(servers, settings, mode)
-    if (mode === "json")
-      yield* console.out(JSON.stringify({ type: "report", runId: result.runId, path: result.reportPath }))
-    else if (mode !== "quiet") yield* console.out(summaryText(result, result.reportPath))
-    if (result.documents.failed > 0) return yield* partialFailure(result.documents.failed)
-  }),
+const retryRefused = Options.boolean("retry-refused").pipe(
+  Options.withDescription(
+    "Try again the files the target refused for good in an earlier run (e.g. after raising Papra's upload limit)",
+  ),
+)
+
+export const migrateCommand = Command.make(
+  "migrate",
+  { ...sharedOptions, ...outputOptions, retryRefused },
+  (flags) =>
+    Effect.gen(function* () {
+      const console = yield* CliConsole
+      const prepared = yield* prepareRun(flags, "write")
+      const { servers } = prepared
+      const settings = {
+        ...prepared.settings,
+        engine: { ...prepared.settings.engine, retryRefused: flags.retryRefused },
+      }
+      const mode = outputModeOf(flags, console.stdoutIsTTY)
+      const result = yield* runMigrate(servers, settings, mode)
+      if (mode === "json")
+        yield* console.out(JSON.stringify({ type: "report", runId: result.runId, path: result.reportPath }))
+      else if (mode !== "quiet") yield* console.out(summaryText(result, result.reportPath))
+      if (result.documents.failed > 0) return yield* partialFailure(result.documents.failed)
+    }),
 ).pipe(
   Command.withDescription(
     "Carry documents (definitions, files, metadata, links) to the target. Safe to stop and run again.",

@@ -1,5 +1,11 @@
 import * as DateTime from "effect/DateTime"
-import type { DefinitionCounts, DocumentOutcome, RunSummary, SyncEvent } from "../engine/events.js"
+import type {
+  DefinitionCounts,
+  DocumentOutcome,
+  RunSummary,
+  SyncEvent,
+  TargetDifferences,
+} from "../engine/events.js"
 import type { DriftProblem, PlanReport, VerifyReport } from "../engine/reports.js"
 import type { EntityKind, Pair } from "../state/endpoints.js"
 import type { EntityFailure } from "../state/failures.js"
@@ -67,6 +73,15 @@ const outcomeWords: Record<DocumentOutcome, string> = {
 const definitionsLine = (counts: DefinitionCounts, created: string, reused: string) =>
   `${counts.create} ${created}, ${counts.reuse} ${reused}, ${counts.skipped.length} skipped`
 
+/** "title replaced; correspondent, tags kept": what a linked file's metadata on the target did. */
+export const differencesText = (differences: TargetDifferences) =>
+  [
+    ...(differences.replaced.length > 0
+      ? [`${differences.replaced.join(", ")} replaced by the source's`]
+      : []),
+    ...(differences.kept.length > 0 ? [`${differences.kept.join(", ")} kept (the source has none)`] : []),
+  ].join("; ")
+
 /** The plain-text line for an event, or undefined when the event is not worth a line of its own. */
 export const plainLine = (event: SyncEvent): string | undefined => {
   switch (event.type) {
@@ -77,7 +92,7 @@ export const plainLine = (event: SyncEvent): string | undefined => {
     case "definition":
       return event.action === "unchanged" ? undefined : `${event.kind} "${event.name}": ${event.action}`
     case "document":
-      return `document ${event.sourceId} "${event.title}": ${outcomeWords[event.outcome]}${event.reason ? ` (${event.reason})` : ""}`
+      return `document ${event.sourceId} "${event.title}": ${outcomeWords[event.outcome]}${event.reason ? ` (${event.reason})` : ""}${event.targetDiffers ? `; on the target: ${differencesText(event.targetDiffers)}` : ""}`
     case "definitions":
       return `definitions: ${definitionsLine(event.counts, "created", "reused")}`
     case "warning":
@@ -101,6 +116,12 @@ export const summaryText = (summary: RunSummary, reportPath?: string) => {
     for (const failure of summary.failures)
       lines.push(`  - ${failure.sourceId} "${failure.title}": ${failure.reason}`)
   }
+  const differing = summary.linkedWithDifferences ?? []
+  if (differing.length > 0) {
+    lines.push("Linked to files already on the target whose metadata there differed:")
+    for (const entry of differing)
+      lines.push(`  - ${entry.sourceId} "${entry.title}" → ${entry.targetId}: ${differencesText(entry)}`)
+  }
   if (reportPath) lines.push(`Report: ${reportPath}`)
   return lines.join("\n")
 }
@@ -120,6 +141,11 @@ export const planText = (report: PlanReport) => {
     `  ${documents.unchanged} linked and unchanged`,
     ...(documents.retrying > 0 ? [`  ${documents.retrying} failed before and will be retried`] : []),
   ]
+  if (report.linkedWithDifferences.length > 0) {
+    lines.push("Already on the target with other metadata (linked; what the source lacks is kept):")
+    for (const entry of report.linkedWithDifferences)
+      lines.push(`  - ${entry.sourceId} "${entry.title}" → ${entry.targetId}: ${differencesText(entry)}`)
+  }
   if (report.lossiness.length > 0)
     lines.push("What will not carry over exactly:", ...report.lossiness.map((line) => `  - ${line}`))
   return lines.join("\n")

@@ -25,6 +25,21 @@ export type DocumentOutcome =
   | "duplicate"
   | "failed"
 
+/** How a target document that was there before paperbridge differs from its source, by field. */
+export interface TargetDifferences {
+  /** The target's own value was replaced by the source's. */
+  readonly replaced: ReadonlyArray<string>
+  /** The target's own value stays: the source has nothing there. */
+  readonly kept: ReadonlyArray<string>
+}
+
+/** A document linked to a file already on the target whose metadata there differed from the source. */
+export interface LinkedWithDifferences extends TargetDifferences {
+  readonly sourceId: string
+  readonly targetId: string
+  readonly title: string
+}
+
 export type SyncEvent =
   | {
       readonly type: "run-started"
@@ -47,6 +62,7 @@ export type SyncEvent =
       readonly targetId?: string
       readonly bytes?: number
       readonly reason?: string
+      readonly targetDiffers?: TargetDifferences
     }
   /** The definitions phase is over: what it created and reused (the figures `plan` gave, less any race). */
   | { readonly type: "definitions"; readonly counts: DefinitionCounts }
@@ -79,6 +95,8 @@ export interface RunSummary {
     readonly reason: string
   }>
   readonly lossiness: ReadonlyArray<string>
+  /** Linked to files already on the target whose metadata there differed (see `TargetDifferences`). */
+  readonly linkedWithDifferences?: ReadonlyArray<LinkedWithDifferences>
 }
 
 export const emptyOutcomeCounts = (): Record<DocumentOutcome, number> => ({

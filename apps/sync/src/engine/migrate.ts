@@ -23,6 +23,7 @@ import { scopedTempDirectory } from "../transfer/spool.js"
 import { prepareDefinitions } from "./definitions.js"
 import type { DefinitionCounts, RunSummary } from "./events.js"
 import type { EngineOptions } from "./options.js"
+import { papraFileIndex } from "./papra-index.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
@@ -158,6 +159,7 @@ const summarize = (
       definitions,
       failures: yield* Ref.get(state.failures),
       lossiness: [...lossiness, ...perDocument],
+      linkedWithDifferences: yield* Ref.get(state.linkedWithDifferences),
     } satisfies RunSummary
   })
 
@@ -220,7 +222,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       yield* options.onEvent({ type: "phase", phase: "documents" })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
       if (options.direction === "paperless-to-papra") {
-        const papraIndex = yield* papraFilesBySha256
+        const papraIndex = yield* papraFileIndex(yield* papraFilesBySha256)
         const source = yield* paperlessSource(options.filters)
         yield* forEachDocument(state, source.documents, (document) =>
           carryToPapra(state, document, papraIndex),

@@ -24,6 +24,8 @@ export interface EngineOptions {
   /** At most this many documents started per second. */
   readonly rate?: number | undefined
   readonly filters: DocumentFilters
+  /** Try files the target refused for good in an earlier run again (its upload limit may have changed). */
+  readonly retryRefused?: boolean | undefined
   readonly mapping: MappingConfig
   readonly onEvent: (event: SyncEvent) => Effect.Effect<void>
 }

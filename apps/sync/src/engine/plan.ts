@@ -3,6 +3,7 @@ import {
   documentSnapshot,
   lossinessReport,
   paperlessDocumentAsMapped,
+  paperlessDocumentToPapra,
   papraDocumentToPaperless,
 } from "@paperbridge/mapping"
 import { PaperlessClient } from "@paperbridge/paperless"
@@ -14,10 +15,14 @@ import * as Stream from "effect/Stream"
 import type { Pair } from "../state/endpoints.js"
 import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
+import { hasDifferences } from "./carry.js"
 import { countDefinitions, loadContext, planDefinitions } from "./definitions.js"
+import type { LinkedWithDifferences, TargetDifferences } from "./events.js"
 import type { EngineOptions } from "./options.js"
 import type { PlanReport } from "./reports.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
+import { paperlessTargetDifferences } from "./to-paperless.js"
+import { papraTargetDifferences } from "./to-papra.js"
 
 type PlanOptions = Omit<EngineOptions, "onEvent" | "rate">
 
@@ -48,6 +53,17 @@ export const planMigration = (options: PlanOptions) =>
         .map((failure) => failure.sourceId),
     )
     const tally: Tally = { total: 0, toCopy: 0, identicalOnTarget: 0, toUpdate: 0, unchanged: 0, retrying: 0 }
+    const linkedWithDifferences: Array<LinkedWithDifferences> = []
+    const noteDifferences = (
+      sourceId: string,
+      targetId: string,
+      title: string,
+      differences: TargetDifferences,
+    ) =>
+      Effect.sync(() => {
+        if (hasDifferences(differences))
+          linkedWithDifferences.push({ sourceId, targetId, title, ...differences })
+      })
     const count = (sourceId: string, linked: boolean, unchanged: boolean, identical: boolean) =>
       Effect.sync(() => {
         tally.total += 1
@@ -73,9 +89,9 @@ export const planMigration = (options: PlanOptions) =>
 
     if (options.direction === "paperless-to-papra") {
       const papra = yield* PapraClient
-      const onPapra = new Set<string>()
+      const onPapra = new Map<string, string>()
       yield* Stream.runForEach(papra.documents.list(), (document) =>
-        Effect.sync(() => onPapra.add(document.originalSha256Hash)),
+        Effect.sync(() => onPapra.set(document.originalSha256Hash, document.id)),
       )
       const source = yield* paperlessSource(options.filters)
       yield* forEach(source.documents, (document) =>
@@ -85,6 +101,17 @@ export const planMigration = (options: PlanOptions) =>
           const snapshot = documentSnapshot(paperlessDocumentAsMapped(document, context))
           // 3.0 lists the SHA-256 of every version's original: Papra's dedupe key, without a download.
           const sha256 = document.versions?.find((version) => version.is_root)?.checksum
+          const twin = sha256 === undefined ? undefined : onPapra.get(sha256)
+          if (Option.isNone(link) && twin !== undefined) {
+            const current = yield* papra.documents.get(PapraDocumentId.make(twin))
+            const mapped = paperlessDocumentToPapra(document, context).document
+            yield* noteDifferences(
+              sourceId,
+              twin,
+              document.title,
+              papraTargetDifferences(current, mapped, context),
+            )
+          }
           return yield* count(
             sourceId,
             Option.isSome(link),
@@ -103,10 +130,17 @@ export const planMigration = (options: PlanOptions) =>
           const link = yield* store.links.findTarget(options.pair, "document", listed.id)
           if (Option.isNone(link)) {
             // Paperless 3.0 keys files by SHA-256 like Papra; 2.20 by MD5, which Papra does not give.
-            const identical =
-              server.generation === "3.0" &&
-              Option.isSome(yield* paperless.documents.findByChecksum(listed.originalSha256Hash))
-            return yield* count(listed.id, false, false, identical)
+            const twin =
+              server.generation === "3.0"
+                ? yield* paperless.documents.findByChecksum(listed.originalSha256Hash)
+                : Option.none()
+            if (Option.isSome(twin)) {
+              const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
+              const mapped = papraDocumentToPaperless(document, context).document
+              const differences = paperlessTargetDifferences(twin.value, mapped, context)
+              yield* noteDifferences(listed.id, String(twin.value.id), listed.name, differences)
+            }
+            return yield* count(listed.id, false, false, Option.isSome(twin))
           }
           const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
           const snapshot = documentSnapshot(papraDocumentToPaperless(document, context).document)
@@ -118,6 +152,7 @@ export const planMigration = (options: PlanOptions) =>
       direction: options.direction,
       definitions,
       documents: tally,
+      linkedWithDifferences,
       lossiness,
     } satisfies PlanReport
   })

@@ -1,4 +1,4 @@
-import type { DefinitionCounts, Direction } from "./events.js"
+import type { DefinitionCounts, Direction, LinkedWithDifferences } from "./events.js"
 
 /** What `plan` found: what a migration would do, with nothing written anywhere. */
 export interface PlanReport {
@@ -17,6 +17,11 @@ export interface PlanReport {
     /** Failed in an earlier run; retried by the next one. */
     readonly retrying: number
   }
+  /**
+   * Of `identicalOnTarget`, the ones whose metadata on the target differs from the source: the
+   * source's values will be written, the target's own kept where the source has none.
+   */
+  readonly linkedWithDifferences: ReadonlyArray<LinkedWithDifferences>
   /** The mapping's lossiness report, one line per finding. */
   readonly lossiness: ReadonlyArray<string>
 }

@@ -4,7 +4,13 @@ import * as Ref from "effect/Ref"
 import type { Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import type { SpooledFile } from "../transfer/spool.js"
-import { type DocumentOutcome, emptyOutcomeCounts, type SyncEvent } from "./events.js"
+import {
+  type DocumentOutcome,
+  emptyOutcomeCounts,
+  type LinkedWithDifferences,
+  type SyncEvent,
+  type TargetDifferences,
+} from "./events.js"
 import type { EngineOptions } from "./options.js"
 import { stopIfServerGone } from "./server-gone.js"
 
@@ -23,12 +29,16 @@ export interface RunState {
   readonly losses: Ref.Ref<ReadonlyMap<string, number>>
   /** Source documents whose links to other documents could not be written yet. */
   readonly pendingRelations: Ref.Ref<ReadonlySet<string>>
+  readonly linkedWithDifferences: Ref.Ref<ReadonlyArray<LinkedWithDifferences>>
   /** Every source document this run looked at (mutable: copying it per document would be quadratic). */
   readonly seen: Set<string>
 }
 
 export const makeRunState = (
-  input: Omit<RunState, "counts" | "bytes" | "failures" | "losses" | "pendingRelations" | "seen">,
+  input: Omit<
+    RunState,
+    "counts" | "bytes" | "failures" | "losses" | "pendingRelations" | "linkedWithDifferences" | "seen"
+  >,
 ) =>
   Effect.all({
     counts: Ref.make(emptyOutcomeCounts()),
@@ -36,6 +46,7 @@ export const makeRunState = (
     failures: Ref.make<RunState["failures"] extends Ref.Ref<infer A> ? A : never>([]),
     losses: Ref.make<ReadonlyMap<string, number>>(new Map()),
     pendingRelations: Ref.make<ReadonlySet<string>>(new Set()),
+    linkedWithDifferences: Ref.make<ReadonlyArray<LinkedWithDifferences>>([]),
   }).pipe(Effect.map((refs): RunState => ({ ...input, ...refs, seen: new Set() })))
 
 export interface DocumentResult {
@@ -47,6 +58,7 @@ export interface DocumentResult {
   readonly reason?: string
   readonly losses?: ReadonlyArray<{ readonly field: string; readonly reason: string }>
   readonly pendingRelations?: boolean
+  readonly targetDiffers?: TargetDifferences
 }
 
 /** Counts one document's result and tells the listener. */
@@ -68,6 +80,11 @@ export const record = (state: RunState, result: DocumentResult) =>
         }
         return next
       })
+    const differs = result.targetDiffers
+    if (differs !== undefined && result.targetId !== undefined) {
+      const entry = { sourceId: result.sourceId, targetId: result.targetId, title: result.title, ...differs }
+      yield* Ref.update(state.linkedWithDifferences, (entries) => [...entries, entry])
+    }
     state.seen.add(result.sourceId)
     yield* Ref.update(state.pendingRelations, (pending) => {
       const next = new Set(pending)
@@ -83,6 +100,7 @@ export const record = (state: RunState, result: DocumentResult) =>
       ...(result.targetId === undefined ? {} : { targetId: result.targetId }),
       ...(result.bytes === undefined ? {} : { bytes: result.bytes }),
       ...(result.reason === undefined ? {} : { reason: result.reason }),
+      ...(differs === undefined ? {} : { targetDiffers: differs }),
     }
     yield* state.options.onEvent(event)
   })

@@ -13,19 +13,23 @@ import {
   type DocumentUpdate,
   PaperlessClient,
   type Document as PaperlessDocument,
+  type PaperlessTaskFailed,
   StoragePathId,
   TagId,
+  type Task,
   type TaskUuid,
 } from "@paperbridge/paperless"
 import { PapraClient, PapraDocumentId, type PapraDocumentListItem } from "@paperbridge/papra"
 import * as Data from "effect/Data"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
-import { carryDocument } from "./carry.js"
+import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
+import { PermanentRefusal, withKnownFile } from "./known-files.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
@@ -45,17 +49,23 @@ const sortedNumbers = (values: Iterable<number>) => [...new Set(values)].sort((a
  * The PATCH that brings a Paperless document to the mapped metadata. After a fresh upload the
  * document takes exactly the mapped tags and fields (Paperless adds inbox tags and auto-matches on
  * consumption); later, a user's own tags and fields that paperbridge does not manage are kept,
- * and the full sets are sent because Paperless replaces them whole.
+ * and the full sets are sent because Paperless replaces them whole. With `fillOnly` (a file that
+ * was on Paperless before paperbridge linked it) nothing the target holds is cleared: the source's
+ * values are written where it has some, every other tag, field, classifier and ASN stays.
  */
 export const paperlessPatch = (
   current: PaperlessDocument,
   mapped: MappedPaperlessDocument,
   context: MappingContext,
-  options: { readonly freshUpload: boolean },
+  options: Pick<ApplyOptions, "freshUpload" | "fillOnly">,
 ): DocumentUpdate => {
+  const fillOnly = options.fillOnly === true
   const managedTags = new Set(context.links.tags.map((link) => link.paperless))
-  const managedFields = new Set(context.links.customFields.map((link) => link.paperless))
-  const keptTags = options.freshUpload ? [] : current.tags.filter((tag) => !managedTags.has(tag))
+  const mappedFieldIds = new Set(mapped.customFields.map((entry) => entry.field))
+  const managedFields = fillOnly
+    ? mappedFieldIds
+    : new Set(context.links.customFields.map((link) => link.paperless))
+  const keptTags = options.freshUpload ? [] : current.tags.filter((tag) => fillOnly || !managedTags.has(tag))
   const tags = sortedNumbers([...keptTags, ...mapped.tags])
   const keptFields = options.freshUpload
     ? []
@@ -91,14 +101,16 @@ export const paperlessPatch = (
     patch.created = mapped.created
   if (mapped.content !== undefined && mapped.content.trim() !== "" && current.content !== mapped.content)
     patch.content = mapped.content
-  if (current.correspondent !== mapped.correspondent)
+  // Fill-only: a null from the source means "nothing to say", not "clear it".
+  const differs = <A>(held: A | null, wanted: A | null) => held !== wanted && !(fillOnly && wanted === null)
+  if (differs(current.correspondent, mapped.correspondent))
     patch.correspondent = mapped.correspondent === null ? null : CorrespondentId.make(mapped.correspondent)
-  if (current.document_type !== mapped.documentType)
+  if (differs(current.document_type, mapped.documentType))
     patch.document_type = mapped.documentType === null ? null : DocumentTypeId.make(mapped.documentType)
-  if ((current.storage_path ?? null) !== mapped.storagePath)
+  if (differs(current.storage_path ?? null, mapped.storagePath))
     patch.storage_path = mapped.storagePath === null ? null : StoragePathId.make(mapped.storagePath)
   if (!sameList(sortedNumbers(current.tags), tags)) patch.tags = tags.map((tag) => TagId.make(tag))
-  if ((current.archive_serial_number ?? null) !== mapped.archiveSerialNumber)
+  if (differs(current.archive_serial_number ?? null, mapped.archiveSerialNumber))
     patch.archive_serial_number = mapped.archiveSerialNumber
   const currentFields = [...(current.custom_fields ?? [])]
     .map((entry) => ({
@@ -114,12 +126,52 @@ export const paperlessPatch = (
   return patch
 }
 
+/**
+ * Pure. How a Paperless document that was there before paperbridge differs from its source: what
+ * a fill-only write replaces, and what it keeps because the source has nothing there.
+ */
+export const paperlessTargetDifferences = (
+  current: PaperlessDocument,
+  mapped: MappedPaperlessDocument,
+  context: MappingContext,
+): TargetDifferences => {
+  const patch = paperlessPatch(current, mapped, context, { freshUpload: false, fillOnly: true })
+  const classifiers = [
+    ["correspondent", current.correspondent, mapped.correspondent],
+    ["document type", current.document_type, mapped.documentType],
+    ["storage path", current.storage_path ?? null, mapped.storagePath],
+    ["archive serial number", current.archive_serial_number ?? null, mapped.archiveSerialNumber],
+  ] as const
+  const mappedTags = new Set(mapped.tags)
+  const mappedFields = new Set(mapped.customFields.map((entry) => entry.field))
+  const kept = [
+    ...classifiers.filter(([, held, wanted]) => held !== null && wanted === null).map(([field]) => field),
+    ...(current.tags.some((tag) => !mappedTags.has(tag)) ? ["tags"] : []),
+    ...((current.custom_fields ?? []).some((entry) => !mappedFields.has(entry.field))
+      ? ["custom fields"]
+      : []),
+  ]
+  const replaced = [
+    ...(patch.title === undefined ? [] : ["title"]),
+    ...(patch.created === undefined ? [] : ["created"]),
+    ...classifiers
+      .filter(([, held, wanted]) => held !== null && wanted !== null && held !== wanted)
+      .map(([field]) => field),
+    ...((current.custom_fields ?? []).some(
+      (entry) => mappedFields.has(entry.field) && entry.value !== null,
+    ) && patch.custom_fields !== undefined
+      ? ["custom fields"]
+      : []),
+  ]
+  return { replaced, kept }
+}
+
 /** Writes the mapped metadata and adds the notes Paperless does not have yet (by text). */
 export const applyToPaperless = (
   context: MappingContext,
   targetId: number,
   mapped: MappedPaperlessDocument,
-  options: { readonly freshUpload: boolean },
+  options: ApplyOptions,
 ) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
@@ -134,6 +186,11 @@ export const applyToPaperless = (
       yield* paperless.notes.add(targetId, note)
       existing.add(note)
     }
+    return {
+      settled: true,
+      differences:
+        options.fillOnly === true ? paperlessTargetDifferences(current, mapped, context) : undefined,
+    } satisfies Applied
   })
 
 /** A Paperless document whose original has the same bytes (the checksum kind depends on the server). */
@@ -144,46 +201,96 @@ const findOnPaperless = (sha256: string, md5: string) =>
     return yield* paperless.documents.findByChecksum(server.generation === "2.20" ? md5 : sha256)
   })
 
+/** How long a crash's upload may sit in Paperless's queue before this run gives up on it. */
+const QUEUED_UPLOAD_WAIT = "5 minutes"
+
+export class UploadStillQueued extends Data.TaggedError("UploadStillQueued")<{
+  readonly fileName: string
+  readonly since: string
+}> {
+  override get message() {
+    return `an upload of "${this.fileName}" posted at ${this.since} is still queued on Paperless after ${QUEUED_UPLOAD_WAIT} (is its worker running?); the next run looks for it again`
+  }
+}
+
 /**
  * A crash between posting a file and saving its task id leaves the file possibly still in
  * Paperless's queue, where no checksum lookup can see it; 3.0 would then accept a second copy, and
  * 2.20 would accept the post and refuse it only at consumption. So wait until no consumption of a
- * file of that name is pending (2.20 has no `/api/tasks/active/`: its task list by status, whose
- * rows carry the file name).
+ * file of that name, queued since the journal entry was written, is pending (2.20 has no
+ * `/api/tasks/active/`: its task list by status, whose rows carry the file name). Older tasks of
+ * the same name are not ours: a 2.20 whose worker died leaves them PENDING for ever.
  */
-const awaitQueuedUpload = (fileName: string) =>
+const awaitQueuedUpload = (fileName: string, since: DateTime.Utc) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
-    const queued = paperless.tasks
-      .active()
-      .pipe(
-        Effect.map((tasks) =>
-          tasks.some((task) => task.name === "consume_file" && task.fileName === fileName),
-        ),
-      )
+    // Server and host clocks differ a little; a task from well before the entry is not ours.
+    const earliest = DateTime.toEpochMillis(since) - 60_000
+    const ours = (task: Task) =>
+      task.name === "consume_file" &&
+      task.fileName === fileName &&
+      (task.dateCreated === null || Date.parse(task.dateCreated) >= earliest)
+    // `repeat` answers the schedule's output, not the last look: keep that one here.
+    let stillQueued = true
+    const queued = paperless.tasks.active().pipe(
+      Effect.map((tasks) => tasks.some(ours)),
+      Effect.tap((waiting) => Effect.sync(() => void (stillQueued = waiting))),
+    )
     yield* Effect.repeat(queued, {
-      while: (stillQueued) => stillQueued,
-      schedule: Schedule.spaced("500 millis").pipe(Schedule.upTo("30 minutes")),
+      while: (waiting) => waiting,
+      schedule: Schedule.exponential("500 millis", 1.5).pipe(
+        Schedule.union(Schedule.spaced("10 seconds")),
+        Schedule.upTo(QUEUED_UPLOAD_WAIT),
+      ),
     })
+    if (stillQueued) return yield* new UploadStillQueued({ fileName, since: DateTime.formatIso(since) })
   })
 
-const settleTask = (taskId: TaskUuid) =>
+const TRASHED_TWIN =
+  "Paperless refuses it as a duplicate of a document in its trash: restore that document or empty the trash, then run again"
+
+/** What a consumption that ended in failure tells the user; a twin in the trash comes with what to do. */
+const refusal = (error: PaperlessTaskFailed, twinInTrash: boolean) =>
+  new ConsumptionRefused({
+    reason: twinInTrash
+      ? TRASHED_TWIN
+      : `Paperless could not consume it (${error.reason}): ${error.serverMessage}`,
+  })
+
+/**
+ * Follows one consumption to its end. A duplicate of a live document links to it; any other
+ * failure is final for this task: the journal forgets it, so the next run posts the file again
+ * (after the user emptied the trash, say) instead of following the same failed task for ever.
+ */
+const settleTask = (entryId: number, taskId: TaskUuid) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
+    const store = yield* StateStore
+    const failed = (error: PaperlessTaskFailed) =>
+      Effect.gen(function* () {
+        let twinInTrash = error.reason === "duplicate" && error.existingInTrash === true
+        if (error.reason === "duplicate" && !twinInTrash && error.existingDocumentId !== undefined) {
+          // 3.0's v9 text names a trashed twin without saying so: a twin that is not there is in the trash.
+          const twin = yield* paperless.documents.get(DocumentId.make(error.existingDocumentId)).pipe(
+            Effect.map(() => true),
+            Effect.catchIf(
+              (cause) => cause._tag === "PaperlessApiError" && cause.status === 404,
+              () => Effect.succeed(false),
+            ),
+          )
+          if (twin) return { documentId: error.existingDocumentId, outcome: "linked-existing" as const }
+          twinInTrash = true
+        }
+        const refused =
+          error.reason === "unsupported-type"
+            ? new PermanentRefusal({ reason: `Paperless cannot consume this type: ${error.serverMessage}` })
+            : refusal(error, twinInTrash)
+        yield* store.journal.abandonTask(entryId, refused.reason)
+        return yield* refused
+      })
     return yield* paperless.tasks.await(taskId, { timeout: "30 minutes" }).pipe(
       Effect.map((documentId) => ({ documentId: documentId as number, outcome: "uploaded" as const })),
-      Effect.catchTag("PaperlessTaskFailed", (error) =>
-        error.reason === "duplicate" && error.existingDocumentId !== undefined
-          ? Effect.succeed({ documentId: error.existingDocumentId, outcome: "linked-existing" as const })
-          : Effect.fail(
-              new ConsumptionRefused({
-                reason:
-                  error.reason === "duplicate" && error.existingInTrash === true
-                    ? "Paperless refuses it as a duplicate of a document in its trash: restore that document or empty the trash, then run again"
-                    : `Paperless could not consume it (${error.reason}): ${error.serverMessage}`,
-              }),
-            ),
-      ),
+      Effect.catchTag("PaperlessTaskFailed", failed),
     )
   })
 
@@ -207,10 +314,10 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
       settled = { documentId: Number(begun.entry.targetId), outcome: "uploaded" }
     if (settled === undefined && begun._tag === "HalfDone" && begun.entry.taskId !== null) {
       // The upload was posted before the crash: follow its task instead of posting again.
-      settled = yield* settleTask(begun.entry.taskId as TaskUuid)
+      settled = yield* settleTask(begun.entry.id, begun.entry.taskId as TaskUuid)
     }
     if (settled === undefined && begun._tag === "HalfDone")
-      yield* awaitQueuedUpload(mapped.originalFileName || document.originalName)
+      yield* awaitQueuedUpload(mapped.originalFileName || document.originalName, begun.entry.updatedAt)
     if (settled === undefined) {
       const found = yield* findOnPaperless(spooled.sha256, spooled.md5)
       if (Option.isSome(found))
@@ -227,7 +334,7 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
         ...(mapped.created === null ? {} : { created: mapped.created }),
       })
       yield* store.journal.recordTask(begun.entry.id, taskId)
-      settled = yield* settleTask(taskId)
+      settled = yield* settleTask(begun.entry.id, taskId)
     }
     const targetId = String(settled.documentId)
     // Paperless 3.0 keys originals by SHA-256, 2.20 by MD5.
@@ -267,7 +374,12 @@ export const carryToPaperless = (state: RunState, document: PapraDocumentListIte
       title: document.name,
       mapping,
       snapshot,
-      transfer: transfer(state, document, mapping.document),
+      transfer: withKnownFile(
+        state,
+        sourceId,
+        Effect.succeed(document.originalSha256Hash),
+        transfer(state, document, mapping.document),
+      ),
       apply: (targetId, options) =>
         applyToPaperless(state.context, Number(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>

@@ -23,8 +23,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
-import { carryDocument } from "./carry.js"
+import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
+import { paperlessFileFingerprint, withKnownFile } from "./known-files.js"
+import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
 const DOCUMENT = "document" as const
@@ -102,18 +104,26 @@ export interface PapraDrift {
 
 /**
  * Pure. Only tags and properties paperbridge manages are removed or cleared (a user's own Papra
- * tags stay); content is compared only when the source had some.
+ * tags stay); content is compared only when the source had some. With `fillOnly` (a file that was
+ * on Papra before paperbridge linked it) nothing is removed or cleared at all: what the source has
+ * is written, what only the target has is kept.
  */
 export const papraDrift = (
   current: PapraDocument,
   mapped: MappedPapraDocument,
   context: MappingContext,
+  options: { readonly fillOnly?: boolean } = {},
 ): PapraDrift => {
+  const fillOnly = options.fillOnly === true
   const patch: PapraDrift["patch"] = {}
   if (current.name !== mapped.name) patch.name = mapped.name
-  if (dateOnly(current.documentDate) !== dateOnly(mapped.documentDate))
+  if (
+    dateOnly(current.documentDate) !== dateOnly(mapped.documentDate) &&
+    !(fillOnly && mapped.documentDate === null)
+  )
     patch.documentDate = mapped.documentDate
-  if ((current.notes ?? "") !== (mapped.notes ?? "")) patch.notes = mapped.notes ?? ""
+  if ((current.notes ?? "") !== (mapped.notes ?? "") && !(fillOnly && (mapped.notes ?? "") === ""))
+    patch.notes = mapped.notes ?? ""
   if (mapped.content !== undefined && mapped.content.trim() !== "" && current.content !== mapped.content)
     patch.content = mapped.content
   const managed = managedOnPapra(context)
@@ -130,22 +140,70 @@ export const papraDrift = (
   return {
     patch,
     tagsToAdd: [...wanted].filter((tag) => !currentTags.has(tag)),
-    tagsToRemove: [...currentTags].filter((tag) => !wanted.has(tag) && managed.tags.has(tag)),
+    tagsToRemove: fillOnly ? [] : [...currentTags].filter((tag) => !wanted.has(tag) && managed.tags.has(tag)),
     propertiesToSet: [...wantedValues]
       .filter(
         ([id, value]) =>
           canonicalJson(currentValues.get(id)?.value ?? null) !== canonicalJson(asComparable(value)),
       )
       .map(([id, value]) => ({ id, value })),
-    propertiesToClear: [...currentValues]
-      .filter(
-        ([id, current]) =>
-          current.value !== null &&
-          !wantedValues.has(id) &&
-          managed.propertyNames.has(current.embedded.name.toLowerCase()),
-      )
-      .map(([id]) => id),
+    propertiesToClear: fillOnly
+      ? []
+      : [...currentValues]
+          .filter(
+            ([id, current]) =>
+              current.value !== null &&
+              !wantedValues.has(id) &&
+              managed.propertyNames.has(current.embedded.name.toLowerCase()),
+          )
+          .map(([id]) => id),
   }
+}
+
+/**
+ * Pure. How a Papra document that was there before paperbridge differs from its source: what a
+ * fill-only write replaces, and what it keeps because the source has nothing there.
+ */
+export const papraTargetDifferences = (
+  current: PapraDocument,
+  mapped: MappedPapraDocument,
+  context: MappingContext,
+): TargetDifferences => {
+  const drift = papraDrift(current, mapped, context, { fillOnly: true })
+  const wanted = new Set(mapped.tagIds)
+  const wantedNames = new Set(
+    mapped.properties.flatMap((entry) => {
+      const property = context.papra.properties.find(
+        (candidate) => candidate.id === entry.propertyDefinitionId,
+      )
+      return property === undefined ? [] : [property.name]
+    }),
+  )
+  const kept = [
+    ...(mapped.documentDate === null && current.documentDate !== null && current.documentDate !== undefined
+      ? ["document date"]
+      : []),
+    ...((mapped.notes ?? "") === "" && (current.notes ?? "") !== "" ? ["notes"] : []),
+    ...(current.tags.some((tag) => !wanted.has(tag.id)) ? ["tags"] : []),
+    ...(current.customProperties.some(
+      (property) => property.value !== null && !wantedNames.has(property.name),
+    )
+      ? ["custom properties"]
+      : []),
+  ]
+  const held = (value: string | null | undefined) => value !== null && value !== undefined && value !== ""
+  const replaced = [
+    ...(drift.patch.name === undefined ? [] : ["name"]),
+    ...(drift.patch.documentDate !== undefined && held(current.documentDate) ? ["document date"] : []),
+    ...(drift.patch.notes !== undefined && held(current.notes) ? ["notes"] : []),
+    ...(drift.propertiesToSet.some(({ id }) => {
+      const name = context.papra.properties.find((property) => property.id === id)?.name
+      return current.customProperties.some((property) => property.name === name && property.value !== null)
+    })
+      ? ["custom properties"]
+      : []),
+  ]
+  return { replaced, kept }
 }
 
 export const driftFields = (drift: PapraDrift): ReadonlyArray<string> => [
@@ -154,22 +212,35 @@ export const driftFields = (drift: PapraDrift): ReadonlyArray<string> => [
   ...(drift.propertiesToSet.length + drift.propertiesToClear.length > 0 ? ["custom properties"] : []),
 ]
 
-/** Brings one Papra document's metadata to what the mapping says, writing only what differs. */
+/**
+ * Brings one Papra document's metadata to what the mapping says, writing only what differs.
+ * Papra's background extraction overwrites `content` whenever it finishes
+ * (documents.usecases.ts `extractAndSaveDocumentFileContent` in papra-hq/papra), so a carried
+ * content is settled only once the extraction has run; until then the base is not saved and the
+ * next run looks again.
+ */
 export const applyToPapra = (
   papra: PapraClientShape,
   context: MappingContext,
   targetId: PapraDocumentId,
   mapped: MappedPapraDocument,
-  options: { readonly freshUpload: boolean },
+  options: ApplyOptions,
 ) =>
   Effect.gen(function* () {
     const wantsContent = mapped.content !== undefined && mapped.content.trim() !== ""
-    // Papra's background extraction overwrites a content written before it finishes.
-    const current: PapraDocument =
-      options.freshUpload && wantsContent
-        ? (yield* papra.documents.waitForContent(targetId, { timeout: "20 seconds" })).document
-        : yield* papra.documents.get(targetId)
-    const drift = papraDrift(current, mapped, context)
+    let extracted = true
+    let current: PapraDocument
+    if (options.freshUpload && wantsContent) {
+      const waited = yield* papra.documents.waitForContent(targetId)
+      current = waited.document
+      extracted = waited.extracted
+    } else {
+      current = yield* papra.documents.get(targetId)
+      if (options.unsettled === true && wantsContent)
+        extracted = yield* papra.documents.extractionDone(targetId)
+    }
+    const fillOnly = options.fillOnly === true
+    const drift = papraDrift(current, mapped, context, { fillOnly })
     if (Object.keys(drift.patch).length > 0) yield* papra.documents.update(targetId, drift.patch)
     for (const tagId of drift.tagsToAdd)
       yield* papra.documents.addTag(targetId, PapraTagId.make(tagId)).pipe(
@@ -183,6 +254,10 @@ export const applyToPapra = (
       yield* papra.customProperties.setValue(targetId, PapraCustomPropertyId.make(id), value)
     for (const id of drift.propertiesToClear)
       yield* papra.customProperties.clearValue(targetId, PapraCustomPropertyId.make(id))
+    return {
+      settled: extracted,
+      differences: fillOnly ? papraTargetDifferences(current, mapped, context) : undefined,
+    } satisfies Applied
   })
 
 const conflictingSource = (state: RunState, targetId: string, sourceId: string) =>
@@ -195,7 +270,7 @@ const transfer = (
   state: RunState,
   document: PaperlessDocument,
   mapped: MappedPapraDocument,
-  papraIndex: Map<string, string>,
+  papraIndex: PapraFileIndex,
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
@@ -220,12 +295,12 @@ const transfer = (
     let found: { readonly targetId: string; readonly outcome: "uploaded" | "linked-existing" } | undefined
     if (begun._tag === "AlreadyDone" && begun.entry.targetId !== null)
       found = { targetId: begun.entry.targetId, outcome: "uploaded" }
+    // After a crash the index (active documents) shows an upload that went through; one the user
+    // trashed since is restored by uploading again, under its id: no scan of the trash needed.
     const indexed = papraIndex.get(spooled.sha256)
     if (found === undefined && indexed !== undefined) found = { targetId: indexed, outcome: foundOutcome }
-    if (found === undefined && begun._tag === "HalfDone") {
-      const twin = yield* papra.documents.findBySha256(spooled.sha256)
-      if (Option.isSome(twin)) found = { targetId: twin.value.id, outcome: "uploaded" }
-    }
+    const claim = found === undefined ? yield* papraIndex.claim(spooled.sha256) : undefined
+    if (claim?._tag === "Twin") found = { targetId: claim.documentId, outcome: foundOutcome }
     if (found === undefined) {
       const archived = state.options.file === "archive" && file.contentType === "application/pdf"
       found = yield* papra.documents
@@ -249,11 +324,12 @@ const transfer = (
           Effect.catchIf(
             (error) => error instanceof PapraApiError && error.code === "document.already_exists",
             () =>
-              Effect.flatMap(papra.documents.findBySha256(spooled.sha256), (twin) =>
-                Option.isSome(twin)
-                  ? Effect.succeed({ targetId: twin.value.id as string, outcome: "linked-existing" as const })
-                  : Effect.fail(new PapraTwinMissing({ sha256: spooled.sha256 })),
-              ),
+              Effect.gen(function* () {
+                if (papraIndex.get(spooled.sha256) === undefined) yield* papraIndex.refreshOnce
+                const twin = papraIndex.get(spooled.sha256)
+                if (twin === undefined) return yield* new PapraTwinMissing({ sha256: spooled.sha256 })
+                return { targetId: twin, outcome: "linked-existing" as const }
+              }),
           ),
         )
     }
@@ -262,17 +338,19 @@ const transfer = (
     const twin = yield* conflictingSource(state, targetId, sourceId)
     if (Option.isSome(twin)) {
       yield* store.journal.complete(begun.entry.id, { targetId })
+      if (claim?._tag === "Mine") claim.settle(targetId)
       return { _tag: "Duplicate", targetId, twinOf: twin.value.sourceId, bytes: spooled.size } as const
     }
     yield* store.journal.complete(begun.entry.id, {
       targetId,
       link: { sha256: spooled.sha256, md5: spooled.md5 },
     })
+    if (claim?._tag === "Mine") claim.settle(targetId)
     return { _tag: "Linked", targetId, outcome, bytes: spooled.size } as const
   }).pipe(Effect.scoped)
 
 /** Carries one Paperless document to Papra: file once, then metadata until it matches. */
-export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: Map<string, string>) =>
+export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: PapraFileIndex) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
     const mapping = paperlessDocumentToPapra(document, state.context)
@@ -281,7 +359,12 @@ export const carryToPapra = (state: RunState, document: PaperlessDocument, papra
       title: document.title,
       mapping,
       snapshot: documentSnapshot(paperlessDocumentAsMapped(document, state.context)),
-      transfer: transfer(state, document, mapping.document, papraIndex),
+      transfer: withKnownFile(
+        state,
+        String(document.id),
+        paperlessFileFingerprint(state, document),
+        transfer(state, document, mapping.document, papraIndex),
+      ),
       apply: (targetId, options) =>
         applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>

@@ -220,6 +220,20 @@ export const journalOperations = (
       }),
     )
 
+  /**
+   * A Paperless consumption that ended in failure: the entry is settled as failed and forgets the
+   * task, so the next run posts the file again instead of following the same dead task forever.
+   * (The caller records the document's failure with the server's reason.)
+   */
+  const abandonTask = (id: number, reason: string) =>
+    Effect.flatMap(now, (timestamp) =>
+      db.guard(
+        "settle a failed consumption",
+        sql`UPDATE journal SET state = 'failed', task_id = NULL, error = ${reason}, updated_at = ${timestamp}
+            WHERE id = ${id}`,
+      ),
+    ).pipe(Effect.zipRight(byId(id)))
+
   /** Entries whose call may or may not have reached the server: reconcile these before anything else. */
   const halfDone = (pair: Pair) =>
     db.guard(
@@ -233,5 +247,5 @@ export const journalOperations = (
       })(undefined),
     )
 
-  return { begin, recordTask, recordTarget, complete, fail, halfDone, get: byId }
+  return { begin, recordTask, recordTarget, complete, fail, abandonTask, halfDone, get: byId }
 }

@@ -108,11 +108,28 @@ const runLease = statements(
   "ALTER TABLE runs ADD COLUMN pid_namespace TEXT",
 )
 
+// What the last run learnt about a source file that spares the next one a download: a twin of
+// another carried document, or a file the target refused for good (over Papra's upload limit).
+const knownSourceFiles = statements(
+  `CREATE TABLE known_source_files (
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('duplicate', 'refused')),
+    detail TEXT NOT NULL,
+    target_id TEXT,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (source_endpoint, target_endpoint, source_id)
+  )`,
+)
+
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
 export const migrations = {
   "1_initial": initial,
   "2_run_owner": runOwner,
   "3_run_lease": runLease,
+  "4_known_source_files": knownSourceFiles,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

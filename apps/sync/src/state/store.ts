@@ -7,6 +7,7 @@ import { type Database, DEFAULT_STATE_PATH, openDatabase } from "./database.js"
 import type { StateStoreError } from "./errors.js"
 import { failureOperations } from "./failures.js"
 import { journalOperations } from "./journal.js"
+import { knownFileOperations } from "./known-files.js"
 import { linkOperations } from "./links.js"
 import { runOperations } from "./runs.js"
 import { snapshotOperations } from "./snapshots.js"
@@ -24,6 +25,7 @@ export interface StateStoreService {
   readonly snapshots: ReturnType<typeof snapshotOperations>
   readonly journal: ReturnType<typeof journalOperations>
   readonly failures: ReturnType<typeof failureOperations>
+  readonly knownFiles: ReturnType<typeof knownFileOperations>
   readonly runs: Omit<RunOperations, "saveCheckpoint" | "getCheckpoint" | "clearCheckpoint">
   readonly checkpoints: {
     readonly save: RunOperations["saveCheckpoint"]
@@ -47,6 +49,7 @@ const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, S
       snapshots,
       journal,
       failures,
+      knownFiles: knownFileOperations(db),
       runs,
       checkpoints: { save: saveCheckpoint, get: getCheckpoint, clear: clearCheckpoint },
     }

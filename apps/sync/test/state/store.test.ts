@@ -376,7 +376,12 @@ describe("state store", () => {
       const db = yield* openDatabase(path)
       expect(yield* runMigrations.pipe(Effect.provideService(SqlClient.SqlClient, db.sql))).toEqual([])
       const applied = yield* db.sql<{ migrationId: number }>`SELECT migration_id FROM paperbridge_migrations`
-      expect(applied).toEqual([{ migrationId: 1 }, { migrationId: 2 }, { migrationId: 3 }])
+      expect(applied).toEqual([
+        { migrationId: 1 },
+        { migrationId: 2 },
+        { migrationId: 3 },
+        { migrationId: 4 },
+      ])
       yield* Scope.close(again.scope, Exit.void)
     }).pipe(Effect.scoped),
   )

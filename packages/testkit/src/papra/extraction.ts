@@ -32,6 +32,9 @@ export const extractContent = (bytes: Buffer, mimeType: string): string => {
  */
 export class ExtractionQueue {
   private readonly pending = new Map<NodeJS.Timeout, () => void>()
+  /** Extractions waiting for `release` (scheduled while held). */
+  private readonly held: Array<() => void> = []
+  private holding = false
 
   constructor(
     private readonly store: PapraStore,
@@ -45,11 +48,29 @@ export class ExtractionQueue {
       document.content = extractContent(document.bytes, document.mimeType)
       this.store.logActivity(document.id, "updated", null, { updatedFields: ["content"] })
     }
+    if (this.holding) {
+      this.held.push(run)
+      return
+    }
     const timer = setTimeout(() => {
       this.pending.delete(timer)
       run()
     }, this.delayMs)
     this.pending.set(timer, run)
+  }
+
+  /**
+   * Extraction that finishes late, as an external OCR service's does (papra-hq/papra
+   * `content-extraction-strategies`, e.g. mistral-ocr or docling): documents uploaded from now on
+   * keep `content: ""` with no extraction in their activity until the returned `release` runs
+   * their extractions, in upload order, overwriting whatever `content` was written meanwhile.
+   */
+  hold(): () => void {
+    this.holding = true
+    return () => {
+      this.holding = false
+      for (const run of this.held.splice(0)) run()
+    }
   }
 
   /** Runs every scheduled extraction now (tests that do not want to wait). */
@@ -62,11 +83,12 @@ export class ExtractionQueue {
   }
 
   get size(): number {
-    return this.pending.size
+    return this.pending.size + this.held.length
   }
 
   stop(): void {
     for (const timer of this.pending.keys()) clearTimeout(timer)
     this.pending.clear()
+    this.held.length = 0
   }
 }

@@ -59,6 +59,8 @@ export interface PapraSimulator {
   seed(corpus: PapraCorpus, organizationId?: string): PapraSeeded
   /** Runs every pending content extraction now. */
   flushExtraction(): void
+  /** Holds the extraction of documents uploaded from now on until the returned function runs (extraction.ts). */
+  holdExtraction(): () => void
   readonly pendingExtractions: number
   /** Goes down with its data kept: connections refused, open ones cut (see http-server.ts). */
   stop(): Promise<void>
@@ -107,6 +109,7 @@ export const startPapraSimulator = async (options: PapraSimulatorOptions = {}): 
     createApiKey: (permissions, name) => store.createApiKey(owner.id, permissions, name).token,
     seed: (corpus, organizationId = organization.id) => seedCorpus(store, organizationId, owner.id, corpus),
     flushExtraction: () => extraction.flush(),
+    holdExtraction: () => extraction.hold(),
     get pendingExtractions() {
       return extraction.size
     },

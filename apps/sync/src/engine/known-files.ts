@@ -1,0 +1,113 @@
+import {
+  DocumentId,
+  PaperlessApiError,
+  PaperlessClient,
+  type Document as PaperlessDocument,
+} from "@paperbridge/paperless"
+import { PapraApiError } from "@paperbridge/papra"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { StateStore } from "../state/store.js"
+import type { Transferred } from "./carry.js"
+import type { RunState } from "./run-state.js"
+
+/** A file the target refused for good in an earlier run, unchanged since: not downloaded again. */
+export class RefusedBefore extends Data.TaggedError("RefusedBefore")<{ readonly reason: string }> {
+  override get message() {
+    return `${this.reason} (refused before for this same file, so not downloaded again; run with --retry-refused once the target's limit changed)`
+  }
+}
+
+/** The target will refuse this file again for as long as it is unchanged (and the server's limits are). */
+export class PermanentRefusal extends Data.TaggedError("PermanentRefusal")<{ readonly reason: string }> {
+  override get message() {
+    return this.reason
+  }
+}
+
+/**
+ * Papra answers 413 `document.size_too_large` over its upload limit (documents.errors.ts in
+ * papra-hq/papra; it accepts every file type). Paperless refuses a type it has no parser for with
+ * 400 `{"document":["File type … not supported"]}` at post_document.
+ */
+const refusalReason = (error: unknown): string | undefined => {
+  if (error instanceof PermanentRefusal) return error.reason
+  if (error instanceof PapraApiError && error.status === 413) return error.message
+  if (
+    error instanceof PaperlessApiError &&
+    error.status === 400 &&
+    error.messages.some((entry) => entry.field.startsWith("document") && /not supported/i.test(entry.message))
+  )
+    return error.message
+  return undefined
+}
+
+/**
+ * Wraps a document's `transfer` with what earlier runs learnt about its file, keyed by the
+ * source's checksum (`fingerprint`, read without downloading): a byte-identical twin of a carried
+ * document is answered from the state store, and a file the target refused for good is not
+ * downloaded again until it changes or the user passes `--retry-refused`.
+ */
+export const withKnownFile = <E, R, E2, R2>(
+  state: RunState,
+  sourceId: string,
+  fingerprint: Effect.Effect<string | undefined, E2, R2>,
+  transfer: Effect.Effect<Transferred, E, R>,
+) =>
+  Effect.gen(function* () {
+    const store = yield* StateStore
+    const known = yield* store.knownFiles.get(state.pair, sourceId)
+    let current: string | undefined
+    if (Option.isSome(known)) {
+      current = yield* fingerprint
+      const file = known.value
+      if (current !== undefined && current === file.fingerprint) {
+        if (file.outcome === "refused" && state.options.retryRefused !== true)
+          return yield* new RefusedBefore({ reason: file.detail })
+        if (file.outcome === "duplicate") {
+          const twin = yield* store.links.findTarget(state.pair, "document", file.detail)
+          if (Option.isSome(twin) && twin.value.targetId === file.targetId)
+            return { _tag: "Duplicate", targetId: file.targetId, twinOf: file.detail, bytes: 0 } as const
+        }
+      }
+      yield* store.knownFiles.forget(state.pair, sourceId)
+    }
+    const remember = (outcome: "duplicate" | "refused", detail: string, targetId?: string) =>
+      Effect.gen(function* () {
+        const print = current ?? (yield* fingerprint)
+        if (print !== undefined)
+          yield* store.knownFiles.remember(state.pair, {
+            sourceId,
+            fingerprint: print,
+            outcome,
+            detail,
+            targetId,
+          })
+      })
+    const moved = yield* transfer.pipe(
+      Effect.tapError((error) => {
+        const reason = refusalReason(error)
+        return reason === undefined ? Effect.void : Effect.ignore(remember("refused", reason))
+      }),
+    )
+    if (moved._tag === "Duplicate") yield* remember("duplicate", moved.twinOf, moved.targetId)
+    return moved
+  })
+
+/**
+ * The Paperless checksum(s) of the file a run would download, without downloading it: 3.0 lists
+ * every version's SHA-256 on the document; 2.20 has them only in `/metadata/` (one small request).
+ */
+export const paperlessFileFingerprint = (state: RunState, document: PaperlessDocument) =>
+  Effect.gen(function* () {
+    const versions = document.versions ?? []
+    if (versions.length > 0)
+      return `${state.options.file}:${versions
+        .map((version) => version.checksum)
+        .sort()
+        .join(",")}`
+    const paperless = yield* PaperlessClient
+    const metadata = yield* paperless.documents.metadata(DocumentId.make(document.id))
+    return `${state.options.file}:${metadata.original_checksum}:${metadata.archive_checksum ?? ""}`
+  })
