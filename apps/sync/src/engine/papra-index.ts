@@ -59,7 +59,9 @@ export const papraFileIndex = (index: Map<string, string>) =>
           return Effect.acquireRelease(
             Effect.succeed({
               _tag: "Mine",
-              settle: (documentId: string) => void (settled = documentId),
+              settle: (documentId: string) => {
+                settled = documentId
+              },
             } as const),
             () =>
               Effect.suspend(() => {

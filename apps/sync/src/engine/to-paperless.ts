@@ -234,7 +234,11 @@ const awaitQueuedUpload = (fileName: string, since: DateTime.Utc) =>
     let stillQueued = true
     const queued = paperless.tasks.active().pipe(
       Effect.map((tasks) => tasks.some(ours)),
-      Effect.tap((waiting) => Effect.sync(() => void (stillQueued = waiting))),
+      Effect.tap((waiting) =>
+        Effect.sync(() => {
+          stillQueued = waiting
+        }),
+      ),
     )
     yield* Effect.repeat(queued, {
       while: (waiting) => waiting,
