@@ -587,11 +587,26 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
       expect(error).toMatchObject({ status: 404, code: "document.not_found" })
     })
 
+    // The client refuses a malformed id before sending it, so the server's own answer is asked for
+    // without it: both halves of the contract stay checked.
     it("answers 400 with the offending parameter to a malformed id", async () => {
-      const malformed = "not-an-id" as PapraOrganizationId
-      const error = await fail((papra) => papra.organization(malformed).tags.list())
-      expect(error).toMatchObject({ status: 400, code: "server.invalid_request.params" })
-      expect(error._tag === "PapraApiError" && error.details[0]?.path).toBe("organizationId")
+      const response = await fetch(`${target.baseUrl}/api/organizations/not-an-id/tags`, {
+        headers: { authorization: `Bearer ${target.apiKey}` },
+      })
+      const body = (await response.json()) as {
+        error: { code: string; details?: ReadonlyArray<{ path: string }> }
+      }
+      expect(response.status).toBe(400)
+      expect(body.error.code).toBe("server.invalid_request.params")
+      expect(body.error.details?.[0]?.path).toBe("organizationId")
+    })
+
+    it("refuses a malformed id in the client, before any request", async () => {
+      const sentBefore = target.simulator?.requests.length
+      const error = await fail((papra) => papra.organization("not-an-id" as PapraOrganizationId).tags.list())
+      expect(error._tag).toBe("PapraRequestError")
+      expect(error._tag === "PapraRequestError" && error.field).toBe("organizationId")
+      expect(target.simulator?.requests.length).toBe(sentBefore)
     })
   })
 }
