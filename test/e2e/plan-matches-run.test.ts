@@ -2,7 +2,7 @@ import * as Fs from "node:fs/promises"
 import type { MigrationResult, PlanReport } from "@paperbridge/sync"
 import { afterEach, describe, expect, it } from "vitest"
 import { runMigration, runPlan, smallCorpus, startWorld, type World } from "./harness.js"
-import { papraCorpusFrom, requestArrives } from "./world.js"
+import { papraCorpusFrom, whenRequestArrives } from "./world.js"
 
 /**
  * `plan` says what `migrate` will do: the definitions it creates and reuses (select options
@@ -78,8 +78,16 @@ describe("a create that the target answers 'already exists'", () => {
     const w = world
     const plan = await runPlan(w, "paperless-to-papra")
     // The moment the run sends its first tag, someone else creates the corpus's tags on Papra.
-    requestArrives(w.papra.faults, { method: "POST", path: /^\/api\/organizations\/[^/]+\/tags$/ }, 1).then(
-      () => w.papra.seed({ tags: corpus.tags.map((tag) => ({ name: tag.name })) }),
+    // (Synchronously, before the simulator handles that first create, so it meets the 409 too.)
+    whenRequestArrives(
+      w.papra.faults,
+      { method: "POST", path: /^\/api\/organizations\/[^/]+\/tags$/ },
+      1,
+      // Papra tag names are unique case-insensitively ("Receipts" and "receipts"): one seed per name.
+      () =>
+        w.papra.seed({
+          tags: [...new Map(corpus.tags.map((tag) => [tag.name.toLowerCase(), { name: tag.name }])).values()],
+        }),
     )
     const run = await runMigration(w, "paperless-to-papra")
     const answeredExists = w.papra.requests.filter(

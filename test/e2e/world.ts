@@ -79,12 +79,17 @@ const tapRequest = (
  * answered: the simulator still acts on it after a client that sent it is gone).
  */
 export const requestArrives = (faults: FaultPlan, matches: RequestMatch, nth: number) =>
-  new Promise<void>((resolve) =>
-    tapRequest(faults, matches, nth, () => {
-      resolve()
-      return []
-    }),
-  )
+  new Promise<void>((resolve) => whenRequestArrives(faults, matches, nth, resolve))
+
+/**
+ * Runs `act` at the instant the `nth` matching request reaches the simulator, before the simulator
+ * acts on it: another writer's change that the request is certain to meet, whatever the load.
+ */
+export const whenRequestArrives = (faults: FaultPlan, matches: RequestMatch, nth: number, act: () => void) =>
+  tapRequest(faults, matches, nth, () => {
+    act()
+    return []
+  })
 
 /**
  * A gate at the `nth` matching request: `acted` resolves once the simulator has acted on it (an
