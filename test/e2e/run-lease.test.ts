@@ -1,3 +1,5 @@
+import { pathToFileURL } from "node:url"
+import { createClient } from "@libsql/client"
 import { type Direction, LEASE_DURATION, pairOf, StateStore } from "@paperbridge/sync"
 import { makeDemoCorpus } from "@paperbridge/sync/demo"
 import { clockAhead } from "@paperbridge/testkit"
@@ -72,6 +74,31 @@ const acceptedUploads = (pair: SimulatorPair, direction: Direction) =>
 /** Papra keeps one document per file; Paperless gets every file of the Papra corpus (already distinct). */
 const expectedUploads = distinctFiles(corpus).size
 
+/**
+ * A run that stopped answering, made from one killed at a known point: SIGSTOPping a live child
+ * instead would freeze it wherever it is, at times inside a state-file transaction, and nothing
+ * else could then write the file at all (SQLITE_BUSY): that is SQLite's lock, not the lease.
+ * Rewriting the dead run's process to a live one on this machine (a frozen process) or to another
+ * machine (whose processes cannot be asked) leaves the lease as the only thing that can tell.
+ */
+const silentHolders = [
+  { holder: "frozen on this machine", rewrite: { pid: process.pid } },
+  { holder: "on another machine", rewrite: { host: "another-machine.invalid" } },
+] as const
+
+const silence = async (statePath: string, rewrite: { readonly pid?: number; readonly host?: string }) => {
+  const db = createClient({ url: pathToFileURL(statePath).href })
+  try {
+    const updated = await db.execute({
+      sql: "UPDATE runs SET pid = coalesce(?, pid), host = coalesce(?, host) WHERE outcome = 'running'",
+      args: [rewrite.pid ?? null, rewrite.host ?? null],
+    })
+    expect(updated.rowsAffected).toBe(1)
+  } finally {
+    db.close()
+  }
+}
+
 const cases = [
   { direction: "paperless-to-papra", generation: "3.0" },
   { direction: "papra-to-paperless", generation: "2.20" },
@@ -118,33 +145,33 @@ describe.each(cases)("the run lease, $direction, Paperless $generation", ({ dire
     }
   })
 
-  it("a run that stopped answering (frozen, or on another machine) holds the pair until its lease lapses", async () => {
-    const pair = await startPair({ direction, generation, corpus })
-    const child = prepareChild(pair.paperless, pair.papra, pair.target, direction)
-    try {
-      const gate = requestActedOn(targetOf(pair, direction).faults, uploadRoute(direction), 3)
-      const running = child.run()
-      await gate.acted
-      child.freeze()
-      gate.release()
-      // Its process lives but renews nothing: shown running, and a new run is refused.
-      expect(await runOutcomes(pair, direction)).toEqual(["running"])
-      expect(await refusal(runEngine(pair.target, direction))).toMatch(/is working on/)
+  it.each(silentHolders)(
+    "a run that stopped answering ($holder) holds the pair until its lease lapses",
+    async ({ rewrite }) => {
+      const pair = await startPair({ direction, generation, corpus })
+      const child = prepareChild(pair.paperless, pair.papra, pair.target, direction)
+      try {
+        const gate = requestActedOn(targetOf(pair, direction).faults, uploadRoute(direction), 3)
+        expect((await child.run(gate.acted)).killed).toBe(true)
+        gate.release()
+        await silence(pair.target.statePath, rewrite)
+        // It looks alive but renews nothing: shown running, and a new run is refused.
+        expect(await runOutcomes(pair, direction)).toEqual(["running"])
+        expect(await refusal(runEngine(pair.target, direction))).toMatch(/is working on/)
 
-      // Once the lease lapsed, `status` says interrupted and the next run takes the pair over.
-      const later = clockAhead(LEASE_DURATION)
-      expect(await runOutcomes(pair, direction, later)).toEqual(["interrupted"])
-      await expectResumedExactlyOnce(
-        pair,
-        direction,
-        await runEngine(pair.target, direction, { clock: later }),
-      )
-      expect(await runOutcomes(pair, direction, later)).toEqual(["ok", "interrupted"])
-      child.dispose()
-      await running
-    } finally {
-      child.dispose()
-      await pair.close()
-    }
-  })
+        // Once the lease lapsed, `status` says interrupted and the next run takes the pair over.
+        const later = clockAhead(LEASE_DURATION)
+        expect(await runOutcomes(pair, direction, later)).toEqual(["interrupted"])
+        await expectResumedExactlyOnce(
+          pair,
+          direction,
+          await runEngine(pair.target, direction, { clock: later }),
+        )
+        expect(await runOutcomes(pair, direction, later)).toEqual(["ok", "interrupted"])
+      } finally {
+        child.dispose()
+        await pair.close()
+      }
+    },
+  )
 })

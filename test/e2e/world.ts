@@ -127,11 +127,6 @@ export interface MigrationChild {
   run(killAt?: Promise<void>): Promise<ChildRun>
   /** Kills the child if it is still there (a prepared child that was never run). */
   dispose(): void
-  /**
-   * SIGSTOPs the child: alive, holding what it held, but silent, like a frozen container or a
-   * machine cut off the network. `dispose` still kills it.
-   */
-  freeze(): void
 }
 
 /**
@@ -171,9 +166,6 @@ export const prepareChild = (
   return {
     dispose: () => {
       if (alive()) child.kill("SIGKILL")
-    },
-    freeze: () => {
-      if (alive()) child.kill("SIGSTOP")
     },
     run: (killAt) =>
       new Promise<ChildRun>((resolve, reject) => {

@@ -10,7 +10,7 @@ import * as FiberRef from "effect/FiberRef"
 import type * as Scope from "effect/Scope"
 import { camelToSnake, snakeToCamel } from "effect/String"
 import { StateStoreError } from "./errors.js"
-import { runMigrations } from "./migrations.js"
+import { migrateIfBehind } from "./migrations.js"
 
 export const DEFAULT_STATE_PATH = "./.paperbridge/state.db"
 
@@ -70,7 +70,7 @@ export const openDatabase = (path: string): Effect.Effect<Database, StateStoreEr
         yield* pragmas.pipe(Effect.mapError(fail("open")))
         // journal_mode is stored in the file and cannot change inside the migrator's transaction.
         yield* sql.unsafe("PRAGMA journal_mode = WAL").pipe(Effect.mapError(fail("switch to WAL mode")))
-        yield* runMigrations.pipe(
+        yield* migrateIfBehind.pipe(
           Effect.provideService(SqlClient.SqlClient, sql),
           Effect.mapError(fail("migrate")),
         )

@@ -139,3 +139,22 @@ export const runMigrations = Migrator.make({})({
   loader: Migrator.fromRecord(migrations),
   table: MIGRATIONS_TABLE,
 })
+
+const latestMigration = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
+
+/**
+ * Applies what the file lacks, after a plain read says anything is missing: the migrator always
+ * takes the write lock, so a file already current opens for reading (`status`) even while another
+ * process holds that lock, which WAL allows.
+ */
+export const migrateIfBehind = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const applied = yield* sql
+    .unsafe<{ readonly latest: number | null }>(`SELECT max(migration_id) AS latest FROM ${MIGRATIONS_TABLE}`)
+    .pipe(
+      Effect.map((rows) => rows[0]?.latest ?? 0),
+      // A new file has no migrations table yet.
+      Effect.orElseSucceed(() => 0),
+    )
+  if (applied < latestMigration) yield* runMigrations
+})

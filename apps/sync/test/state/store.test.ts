@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import { hostname } from "node:os"
 import * as Path from "node:path"
+import { pathToFileURL } from "node:url"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
+import { createClient } from "@libsql/client"
 import { canonicalJson } from "@paperbridge/mapping"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -383,6 +385,27 @@ describe("state store", () => {
         { migrationId: 4 },
       ])
       yield* Scope.close(again.scope, Exit.void)
+    }).pipe(Effect.scoped),
+  )
+
+  it.effect("a current state file opens and reads while another process holds its write lock", () =>
+    Effect.gen(function* () {
+      const directory = yield* tempDirectory
+      const path = Path.join(directory, "state.db")
+      const first = yield* openAt(path)
+      const run = yield* first.store.runs.start(toPapra, "migrate")
+      yield* Scope.close(first.scope, Exit.void)
+
+      // Another process's handle (not this process's shared one) in the middle of a transaction,
+      // as a migration frozen inside one would leave it.
+      const writer = createClient({ url: pathToFileURL(path).href })
+      yield* Effect.addFinalizer(() => Effect.sync(() => writer.close()))
+      yield* Effect.promise(() => writer.execute("BEGIN IMMEDIATE"))
+      yield* Effect.promise(() => writer.execute("UPDATE runs SET command = 'held' WHERE 0"))
+
+      const reader = yield* openAt(path)
+      expect((yield* reader.store.runs.list({ pair: toPapra })).map((listed) => listed.id)).toEqual([run.id])
+      yield* Scope.close(reader.scope, Exit.void)
     }).pipe(Effect.scoped),
   )
 })
