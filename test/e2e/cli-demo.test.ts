@@ -74,7 +74,7 @@ describe("paperbridge demo, the real binary", () => {
     expect(run.stdout).toContain("Documents: 14 documents selected.")
     expect(run.stdout).toContain("What will not carry over exactly:")
     expect(run.stdout).toMatch(
-      /Finished paperless-to-papra: 12 copied, .* 1 identical twins not copied again, 1 failed/,
+      /Finished paperless-to-papra: 12 copied, .* 1 identical twins not copied again, 0 files replaced, 0 carried again, 1 failed/,
     )
     expect(run.stdout).toContain("Verified 12 linked documents (paperless-to-papra): both sides agree.")
     expect(run.stdout).toMatch(

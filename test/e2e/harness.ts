@@ -70,12 +70,17 @@ export const smallCorpus = () => makeDemoCorpus({ documents: 24, oversized: fals
 export const runMigration = (
   world: World,
   direction: Direction,
-  overrides: { readonly concurrency?: number; readonly limit?: number } = {},
+  overrides: {
+    readonly concurrency?: number
+    readonly limit?: number
+    readonly versions?: "newest" | "root"
+  } = {},
 ): Promise<MigrationResult> =>
   migrate({
     pair: pairOf(world.servers, direction),
     direction,
     file: "original",
+    versions: overrides.versions,
     concurrency: overrides.concurrency ?? 4,
     filters: overrides.limit === undefined ? {} : { limit: overrides.limit },
     mapping: defaultMappingConfig,

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import { CliConsole, type CliConsoleShape, withoutEscapes } from "./cli/console.js"
 import { demoCommand } from "./cli/demo.js"
 import { CliFailure, explainFailure } from "./cli/failures.js"
+import { forgetCommand } from "./cli/forget.js"
 import { initCommand } from "./cli/init.js"
 import { migrateCommand } from "./cli/migrate.js"
 import { planCommand } from "./cli/plan.js"
@@ -16,7 +17,7 @@ const noCommand = () =>
   new CliFailure({
     exitCode: ExitCode.usage,
     lines: [
-      "Usage: paperbridge init|plan|migrate|status|verify|demo [options] (paperbridge --help for more)",
+      "Usage: paperbridge init|plan|migrate|status|verify|forget|demo [options] (paperbridge --help for more)",
     ],
   })
 
@@ -28,6 +29,7 @@ export const paperbridge = Command.make("paperbridge", {}, noCommand).pipe(
     migrateCommand,
     statusCommand,
     verifyCommand,
+    forgetCommand,
     demoCommand,
   ]),
 )

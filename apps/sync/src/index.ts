@@ -10,6 +10,7 @@ export {
   PaperlessAuthMethod,
   SCHEMA_FILE_NAME,
   SecretValues,
+  VersionChoice,
 } from "./config/config.js"
 export { ConfigError, ExitCode } from "./config/errors.js"
 export {
@@ -23,6 +24,7 @@ export { type LoadedConfig, loadConfig, parseConfig, statePathOf } from "./confi
 export { applyOverrides, type ConfigOverrides, OVERRIDE_FLAGS } from "./config/overrides.js"
 export { type PaperlessCredentials, resolveSecrets, type Secrets } from "./config/secrets.js"
 export * from "./engine/events.js"
+export { forgetDocument } from "./engine/forget.js"
 export { type MigrationResult, migrate } from "./engine/migrate.js"
 export type { DocumentFilters, EngineOptions } from "./engine/options.js"
 export { planMigration } from "./engine/plan.js"

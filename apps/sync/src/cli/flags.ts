@@ -20,6 +20,10 @@ export const sharedOptions = {
     Options.withDescription("Carry Paperless's original upload or its archived PDF/A"),
     Options.optional,
   ),
+  versions: Options.choice("versions", ["newest", "root"]).pipe(
+    Options.withDescription("Paperless 3.0 documents with several versions: carry the newest or the root"),
+    Options.optional,
+  ),
   query: Options.text("query").pipe(
     Options.withDescription("Source-side full-text search"),
     Options.optional,
@@ -61,6 +65,7 @@ export interface SharedFlags {
   readonly state: Option.Option<string>
   readonly to: Option.Option<"papra" | "paperless">
   readonly file: Option.Option<"original" | "archive">
+  readonly versions: Option.Option<"newest" | "root">
   readonly query: Option.Option<string>
   readonly tag: Option.Option<string>
   readonly since: Option.Option<string>
@@ -87,6 +92,7 @@ export const overridesOf = (flags: SharedFlags): ConfigOverrides => ({
   papraOrganizationId: Option.getOrUndefined(flags.papraOrg),
   direction: Option.getOrUndefined(Option.map(flags.to, (to) => directionOfTarget[to])),
   file: Option.getOrUndefined(flags.file),
+  versions: Option.getOrUndefined(flags.versions),
   concurrency: Option.getOrUndefined(flags.concurrency),
   rate: Option.getOrUndefined(flags.rate),
   statePath: Option.getOrUndefined(flags.state),

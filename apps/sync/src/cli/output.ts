@@ -66,6 +66,8 @@ const outcomeWords: Record<DocumentOutcome, string> = {
   updated: "metadata updated",
   unchanged: "already up to date",
   duplicate: "not copied: a byte-identical twin is already there",
+  "file-replaced": "file replaced",
+  "carried-again": "carried again",
   failed: "FAILED",
 }
 
@@ -106,7 +108,7 @@ export const plainLine = (event: SyncEvent): string | undefined => {
 export const summaryText = (summary: RunSummary, reportPath?: string) => {
   const counts = summary.documents
   const lines = [
-    `Finished ${summary.direction}: ${counts.uploaded} copied, ${counts["linked-existing"]} linked to existing files, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.duplicate} identical twins not copied again, ${counts.failed} failed (${formatBytes(summary.bytes)} transferred).`,
+    `Finished ${summary.direction}: ${counts.uploaded} copied, ${counts["linked-existing"]} linked to existing files, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.duplicate} identical twins not copied again, ${counts["file-replaced"]} files replaced, ${counts["carried-again"]} carried again, ${counts.failed} failed (${formatBytes(summary.bytes)} transferred).`,
     `Definitions (tags, fields, properties, options): ${definitionsLine(summary.definitions, "created", "reused")}.`,
   ]
   if (summary.lossiness.length > 0)
@@ -121,6 +123,14 @@ export const summaryText = (summary: RunSummary, reportPath?: string) => {
     lines.push("Linked to files already on the target whose metadata there differed:")
     for (const entry of differing)
       lines.push(`  - ${entry.sourceId} "${entry.title}" → ${entry.targetId}: ${differencesText(entry)}`)
+  }
+  const notices = summary.notices ?? []
+  if (notices.length > 0) {
+    lines.push("Changed between runs:")
+    for (const notice of notices)
+      lines.push(
+        `  - ${notice.sourceId} "${notice.title}": ${outcomeWords[notice.outcome]}: ${notice.detail}`,
+      )
   }
   if (reportPath) lines.push(`Report: ${reportPath}`)
   return lines.join("\n")
@@ -139,6 +149,12 @@ export const planText = (report: PlanReport) => {
     `  ${documents.toCopy} to copy (${documents.identicalOnTarget} of them already on the target: linked, not uploaded again)`,
     `  ${documents.toUpdate} linked with changed metadata to update`,
     `  ${documents.unchanged} linked and unchanged`,
+    ...(documents.fileReplaced > 0
+      ? [`  ${documents.fileReplaced} linked whose file changed on the source: the file would be replaced`]
+      : []),
+    ...(documents.goneFromTarget > 0
+      ? [`  ${documents.goneFromTarget} linked whose copy was deleted or trashed on the target: carried anew`]
+      : []),
     ...(documents.retrying > 0 ? [`  ${documents.retrying} failed before and will be retried`] : []),
   ]
   if (report.linkedWithDifferences.length > 0) {

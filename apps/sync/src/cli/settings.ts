@@ -123,6 +123,7 @@ export const settingsOf = (loaded: LoadedConfig, servers: Servers) =>
         pair: pairOf(servers, config.direction),
         direction: config.direction,
         file: config.file,
+        versions: config.versions,
         concurrency: config.concurrency,
         rate: config.rate,
         filters: yield* filtersOf(loaded),

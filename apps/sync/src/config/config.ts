@@ -61,6 +61,10 @@ export type Direction = typeof Direction.Type
 export const FileChoice = oneOf("original", "archive")
 export type FileChoice = typeof FileChoice.Type
 
+/** Which file of a Paperless 3.0 document with several versions is carried: its newest, or its first. */
+export const VersionChoice = oneOf("newest", "root")
+export type VersionChoice = typeof VersionChoice.Type
+
 const positiveInt = (what: string, max?: number) =>
   Schema.Int.pipe(
     Schema.filter((n) => (n >= 1 && (max === undefined || n <= max)) || `expected ${what}`),
@@ -109,6 +113,13 @@ export const PaperbridgeConfig = Schema.Struct({
   file: Schema.optionalWith(
     FileChoice.annotations({ description: "Carry Paperless's original upload or its archived PDF/A" }),
     { default: () => "original" as const },
+  ),
+  versions: Schema.optionalWith(
+    VersionChoice.annotations({
+      description:
+        "Paperless 3.0 documents with several versions: carry the newest (older ones stay behind) or the root",
+    }),
+    { default: () => "newest" as const },
   ),
   concurrency: Schema.optionalWith(
     positiveInt("a whole number from 1 to 32", 32).annotations({

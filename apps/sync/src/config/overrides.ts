@@ -11,6 +11,7 @@ export interface ConfigOverrides {
   readonly papraOrganizationId?: string | undefined
   readonly direction?: string | undefined
   readonly file?: string | undefined
+  readonly versions?: string | undefined
   readonly concurrency?: number | undefined
   readonly rate?: number | undefined
   readonly statePath?: string | undefined
@@ -29,6 +30,7 @@ export const OVERRIDE_FLAGS: Readonly<Record<string, string>> = {
   "papra.organizationId": "--papra-org",
   direction: "--direction",
   file: "--file",
+  versions: "--versions",
   concurrency: "--concurrency",
   rate: "--rate",
   statePath: "--state",
@@ -62,6 +64,7 @@ export const applyOverrides = (
     ...defined({
       direction: overrides.direction,
       file: overrides.file,
+      versions: overrides.versions,
       concurrency: overrides.concurrency,
       rate: overrides.rate,
       statePath: overrides.statePath,

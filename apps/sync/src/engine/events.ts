@@ -23,6 +23,14 @@ export type DocumentOutcome =
   | "unchanged"
   /** Byte-identical to another source document already carried; the target keeps one copy. */
   | "duplicate"
+  /**
+   * The source's file changed after it was carried (a new Paperless 3.0 version, an archive that
+   * Paperless made again): the target now has the new file with the same metadata, and the old
+   * copy is in the target's trash.
+   */
+  | "file-replaced"
+  /** The target's copy was deleted or trashed by hand (or forgotten): the document was carried anew. */
+  | "carried-again"
   | "failed"
 
 /** How a target document that was there before paperbridge differs from its source, by field. */
@@ -97,6 +105,17 @@ export interface RunSummary {
   readonly lossiness: ReadonlyArray<string>
   /** Linked to files already on the target whose metadata there differed (see `TargetDifferences`). */
   readonly linkedWithDifferences?: ReadonlyArray<LinkedWithDifferences>
+  /** Documents whose file was replaced or which were carried anew, each with what happened. */
+  readonly notices?: ReadonlyArray<DocumentNotice>
+}
+
+/** A document a run had to treat specially because something changed on one side between runs. */
+export interface DocumentNotice {
+  readonly sourceId: string
+  readonly title: string
+  readonly outcome: "file-replaced" | "carried-again"
+  readonly targetId?: string | undefined
+  readonly detail: string
 }
 
 export const emptyOutcomeCounts = (): Record<DocumentOutcome, number> => ({
@@ -105,5 +124,7 @@ export const emptyOutcomeCounts = (): Record<DocumentOutcome, number> => ({
   updated: 0,
   unchanged: 0,
   duplicate: 0,
+  "file-replaced": 0,
+  "carried-again": 0,
   failed: 0,
 })

@@ -6,10 +6,14 @@ import {
 } from "@paperbridge/paperless"
 import { PapraApiError } from "@paperbridge/papra"
 import * as Data from "effect/Data"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
-import type { Transferred } from "./carry.js"
+import type { ChangeHint, Transferred } from "./carry.js"
+import type { EngineOptions } from "./options.js"
+import { carriedVersion } from "./paperless-versions.js"
 import type { RunState } from "./run-state.js"
 
 /** A file the target refused for good in an earlier run, unchanged since: not downloaded again. */
@@ -110,4 +114,39 @@ export const paperlessFileFingerprint = (state: RunState, document: PaperlessDoc
     const paperless = yield* PaperlessClient
     const metadata = yield* paperless.documents.metadata(DocumentId.make(document.id))
     return `${state.options.file}:${metadata.original_checksum}:${metadata.archive_checksum ?? ""}`
+  })
+
+// Paperless's clock and this machine's differ a little: a `modified` this close to the base counts as later.
+const CLOCK_SLACK_MS = 5 * 60_000
+
+/**
+ * Whether a linked Paperless document's file differs from the bytes carried (kept on its link).
+ * 3.0 lists each version's SHA-256 on the document, so a new version shows at no cost. Otherwise
+ * (2.20, or the archive file) the checksums are in `/metadata/`, asked for only when something
+ * says the document changed since its base: its metadata, or its `modified` (2.20 rewrites a
+ * rotated file in place and bumps it; re-processing writes the content again).
+ */
+export const carriedFileChanged = (
+  options: Pick<EngineOptions, "file" | "versions">,
+  document: PaperlessDocument,
+  link: Link,
+  hint: ChangeHint,
+) =>
+  Effect.gen(function* () {
+    const version = carriedVersion(document, options.versions)
+    if (options.file === "original" && version !== undefined)
+      return link.sha256 !== null && link.sha256 !== version.sha256
+    const modifiedSinceBase =
+      hint.baseSavedAt === undefined ||
+      Date.parse(document.modified) >= DateTime.toEpochMillis(hint.baseSavedAt) - CLOCK_SLACK_MS
+    if (!hint.metadataMoved && !modifiedSinceBase) return false
+    const paperless = yield* PaperlessClient
+    const metadata = yield* paperless.documents.metadata(DocumentId.make(document.id))
+    const checksum =
+      options.file === "archive"
+        ? (metadata.archive_checksum ?? metadata.original_checksum)
+        : metadata.original_checksum
+    // 2.20 keeps MD5s, 3.0 SHA-256s.
+    const held = checksum.length === 64 ? link.sha256 : link.md5
+    return held !== null && held.toLowerCase() !== checksum.toLowerCase()
   })

@@ -17,7 +17,7 @@ import * as Option from "effect/Option"
 import * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { StateStore } from "../state/store.js"
 import { scopedTempDirectory } from "../transfer/spool.js"
 import { prepareDefinitions } from "./definitions.js"
@@ -27,18 +27,9 @@ import { papraFileIndex } from "./papra-index.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
+import { papraFilesBySha256, presentOnTarget } from "./target-presence.js"
 import { carryToPaperless, relinkOnPaperless } from "./to-paperless.js"
 import { applyToPapra, carryToPapra } from "./to-papra.js"
-
-/** Every active Papra document by the SHA-256 of its file: how identical files are found. */
-const papraFilesBySha256 = Effect.gen(function* () {
-  const papra = yield* PapraClient
-  const index = new Map<string, string>()
-  yield* Stream.runForEach(papra.documents.list(), (document) =>
-    Effect.sync(() => index.set(document.originalSha256Hash, document.id)),
-  )
-  return index
-})
 
 /** `--rate`: at most this many documents started per second; unbounded without it. */
 const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLimiter, never, Scope.Scope> =>
@@ -160,6 +151,7 @@ const summarize = (
       failures: yield* Ref.get(state.failures),
       lossiness: [...lossiness, ...perDocument],
       linkedWithDifferences: yield* Ref.get(state.linkedWithDifferences),
+      notices: yield* Ref.get(state.notices),
     } satisfies RunSummary
   })
 
@@ -212,17 +204,19 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
         onRight: (report) => report.lines,
       })
       const tempDirectory = yield* scopedTempDirectory()
+      const papraFiles = options.direction === "paperless-to-papra" ? yield* papraFilesBySha256 : new Map()
       const state = yield* makeRunState({
         runId: run.id,
         pair: options.pair,
         options,
         context: definitions.context,
         tempDirectory,
+        presentOnTarget: yield* presentOnTarget(options, papraFiles),
       })
       yield* options.onEvent({ type: "phase", phase: "documents" })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
       if (options.direction === "paperless-to-papra") {
-        const papraIndex = yield* papraFileIndex(yield* papraFilesBySha256)
+        const papraIndex = yield* papraFileIndex(papraFiles)
         const source = yield* paperlessSource(options.filters)
         yield* forEachDocument(state, source.documents, (document) =>
           carryToPapra(state, document, papraIndex),

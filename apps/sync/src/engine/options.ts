@@ -19,6 +19,8 @@ export interface EngineOptions {
   readonly direction: Direction
   /** Paperless only: its original upload, or the archived PDF/A it made (when there is one). */
   readonly file: "original" | "archive"
+  /** Paperless 3.0 documents with versions: the newest file (the default) or the root's. */
+  readonly versions?: "newest" | "root" | undefined
   /** Documents in flight at once. */
   readonly concurrency: number
   /** At most this many documents started per second. */

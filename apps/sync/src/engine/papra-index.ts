@@ -16,6 +16,8 @@ import * as Stream from "effect/Stream"
 export interface PapraFileIndex {
   readonly get: (sha256: string) => string | undefined
   readonly set: (sha256: string, documentId: string) => void
+  /** These bytes' document went to the trash (a replaced file's old copy). */
+  readonly forget: (sha256: string) => void
   /** Lists the organization again, the first time only; later calls are free. */
   readonly refreshOnce: Effect.Effect<void, unknown, PapraClient>
   /**
@@ -73,6 +75,7 @@ export const papraFileIndex = (index: Map<string, string>) =>
       return {
         get: (sha256) => index.get(sha256),
         set: (sha256, documentId) => void index.set(sha256, documentId),
+        forget: (sha256) => void index.delete(sha256),
         refreshOnce,
         claim,
       }

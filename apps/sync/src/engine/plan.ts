@@ -11,26 +11,42 @@ import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import type { Pair } from "../state/endpoints.js"
 import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { hasDifferences } from "./carry.js"
 import { countDefinitions, loadContext, planDefinitions } from "./definitions.js"
 import type { LinkedWithDifferences, TargetDifferences } from "./events.js"
+import { carriedFileChanged } from "./known-files.js"
 import type { EngineOptions } from "./options.js"
+import { carriedVersion } from "./paperless-versions.js"
 import type { PlanReport } from "./reports.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
+import { papraFilesBySha256, presentOnTarget } from "./target-presence.js"
 import { paperlessTargetDifferences } from "./to-paperless.js"
 import { papraTargetDifferences } from "./to-papra.js"
 
 type PlanOptions = Omit<EngineOptions, "onEvent" | "rate">
 
+/** What a run would do with one document. */
+type Fate = "copy" | "copy-identical" | "update" | "unchanged" | "replace" | "gone"
+
 type Tally = { -readonly [K in keyof PlanReport["documents"]]: number }
 
-const isUnchanged = (pair: Pair, sourceId: string, snapshot: unknown) =>
+/** Whether the base equals `snapshot`, and when the base was saved (the hint a file check takes). */
+const againstBase = (pair: Pair, sourceId: string, snapshot: unknown) =>
   Effect.flatMap(StateStore, (store) => store.snapshots.get(pair, sourceId)).pipe(
-    Effect.map((base) => Option.isSome(base) && base.value.hash === snapshotHash(canonicalJson(snapshot))),
+    Effect.map((base) => {
+      const unchanged = Option.isSome(base) && base.value.hash === snapshotHash(canonicalJson(snapshot))
+      return {
+        unchanged,
+        hint: {
+          metadataMoved: !unchanged,
+          baseSavedAt: Option.getOrUndefined(Option.map(base, (found) => found.updatedAt)),
+        },
+      }
+    }),
   )
 
 /**
@@ -52,7 +68,16 @@ export const planMigration = (options: PlanOptions) =>
         .filter((failure) => failure.kind === "document")
         .map((failure) => failure.sourceId),
     )
-    const tally: Tally = { total: 0, toCopy: 0, identicalOnTarget: 0, toUpdate: 0, unchanged: 0, retrying: 0 }
+    const tally: Tally = {
+      total: 0,
+      toCopy: 0,
+      identicalOnTarget: 0,
+      toUpdate: 0,
+      unchanged: 0,
+      fileReplaced: 0,
+      goneFromTarget: 0,
+      retrying: 0,
+    }
     const linkedWithDifferences: Array<LinkedWithDifferences> = []
     const noteDifferences = (
       sourceId: string,
@@ -64,16 +89,19 @@ export const planMigration = (options: PlanOptions) =>
         if (hasDifferences(differences))
           linkedWithDifferences.push({ sourceId, targetId, title, ...differences })
       })
-    const count = (sourceId: string, linked: boolean, unchanged: boolean, identical: boolean) =>
+    /** Tallies one document; answers whether it needs work (what `--limit` counts). */
+    const count = (sourceId: string, fate: Fate) =>
       Effect.sync(() => {
         tally.total += 1
         if (failedBefore.has(sourceId)) tally.retrying += 1
-        if (!linked) {
+        if (fate === "copy" || fate === "copy-identical") {
           tally.toCopy += 1
-          if (identical) tally.identicalOnTarget += 1
-        } else if (unchanged) tally.unchanged += 1
-        else tally.toUpdate += 1
-        return !linked || !unchanged
+          if (fate === "copy-identical") tally.identicalOnTarget += 1
+        } else if (fate === "unchanged") tally.unchanged += 1
+        else if (fate === "update") tally.toUpdate += 1
+        else if (fate === "replace") tally.fileReplaced += 1
+        else tally.goneFromTarget += 1
+        return fate !== "unchanged"
       })
     // `--limit` as `migrate` applies it: the next N documents that need work, looked at one by one.
     const forEach = <A, E, R>(
@@ -89,10 +117,8 @@ export const planMigration = (options: PlanOptions) =>
 
     if (options.direction === "paperless-to-papra") {
       const papra = yield* PapraClient
-      const onPapra = new Map<string, string>()
-      yield* Stream.runForEach(papra.documents.list(), (document) =>
-        Effect.sync(() => onPapra.set(document.originalSha256Hash, document.id)),
-      )
+      const onPapra = yield* papraFilesBySha256
+      const present = yield* presentOnTarget(options, onPapra)
       const source = yield* paperlessSource(options.filters)
       yield* forEach(source.documents, (document) =>
         Effect.gen(function* () {
@@ -100,9 +126,17 @@ export const planMigration = (options: PlanOptions) =>
           const link = yield* store.links.findTarget(options.pair, "document", sourceId)
           const snapshot = documentSnapshot(paperlessDocumentAsMapped(document, context))
           // 3.0 lists the SHA-256 of every version's original: Papra's dedupe key, without a download.
-          const sha256 = document.versions?.find((version) => version.is_root)?.checksum
+          const version = carriedVersion(document, options.versions)
+          const sha256 = options.file === "original" ? version?.sha256 : undefined
           const twin = sha256 === undefined ? undefined : onPapra.get(sha256)
-          if (Option.isNone(link) && twin !== undefined) {
+          if (Option.isSome(link)) {
+            if (present?.has(link.value.targetId) === false) return yield* count(sourceId, "gone")
+            const { unchanged, hint } = yield* againstBase(options.pair, sourceId, snapshot)
+            if (yield* carriedFileChanged(options, document, link.value, hint))
+              return yield* count(sourceId, "replace")
+            return yield* count(sourceId, unchanged ? "unchanged" : "update")
+          }
+          if (twin !== undefined) {
             const current = yield* papra.documents.get(PapraDocumentId.make(twin))
             const mapped = paperlessDocumentToPapra(document, context).document
             yield* noteDifferences(
@@ -112,18 +146,14 @@ export const planMigration = (options: PlanOptions) =>
               papraTargetDifferences(current, mapped, context),
             )
           }
-          return yield* count(
-            sourceId,
-            Option.isSome(link),
-            Option.isSome(link) && (yield* isUnchanged(options.pair, sourceId, snapshot)),
-            sha256 !== undefined && onPapra.has(sha256),
-          )
+          return yield* count(sourceId, twin === undefined ? "copy" : "copy-identical")
         }),
       )
     } else {
       const papra = yield* PapraClient
       const paperless = yield* PaperlessClient
       const server = yield* paperless.server
+      const present = yield* presentOnTarget(options, new Map())
       const source = yield* papraSource(options.filters)
       yield* forEach(source.documents, (listed) =>
         Effect.gen(function* () {
@@ -140,11 +170,13 @@ export const planMigration = (options: PlanOptions) =>
               const differences = paperlessTargetDifferences(twin.value, mapped, context)
               yield* noteDifferences(listed.id, String(twin.value.id), listed.name, differences)
             }
-            return yield* count(listed.id, false, false, Option.isSome(twin))
+            return yield* count(listed.id, Option.isSome(twin) ? "copy-identical" : "copy")
           }
+          if (present?.has(link.value.targetId) === false) return yield* count(listed.id, "gone")
           const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
           const snapshot = documentSnapshot(papraDocumentToPaperless(document, context).document)
-          return yield* count(listed.id, true, yield* isUnchanged(options.pair, listed.id, snapshot), false)
+          const { unchanged } = yield* againstBase(options.pair, listed.id, snapshot)
+          return yield* count(listed.id, unchanged ? "unchanged" : "update")
         }),
       )
     }

@@ -14,6 +14,10 @@ export interface PlanReport {
     /** Linked, with metadata that changed since the last run. */
     readonly toUpdate: number
     readonly unchanged: number
+    /** Linked, and the source's file changed since (a new Paperless 3.0 version): the file would be replaced. */
+    readonly fileReplaced: number
+    /** Linked, but the target's copy was deleted or trashed by hand: carried anew. */
+    readonly goneFromTarget: number
     /** Failed in an earlier run; retried by the next one. */
     readonly retrying: number
   }

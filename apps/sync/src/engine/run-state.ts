@@ -5,6 +5,7 @@ import type { Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import type { SpooledFile } from "../transfer/spool.js"
 import {
+  type DocumentNotice,
   type DocumentOutcome,
   emptyOutcomeCounts,
   type LinkedWithDifferences,
@@ -30,6 +31,13 @@ export interface RunState {
   /** Source documents whose links to other documents could not be written yet. */
   readonly pendingRelations: Ref.Ref<ReadonlySet<string>>
   readonly linkedWithDifferences: Ref.Ref<ReadonlyArray<LinkedWithDifferences>>
+  readonly notices: Ref.Ref<ReadonlyArray<DocumentNotice>>
+  /**
+   * The target documents that are there (not deleted, not in the trash), listed when the run
+   * started; undefined when nothing was linked yet. A linked document missing here was removed
+   * by hand and is carried anew.
+   */
+  readonly presentOnTarget: ReadonlySet<string> | undefined
   /** Every source document this run looked at (mutable: copying it per document would be quadratic). */
   readonly seen: Set<string>
 }
@@ -37,7 +45,14 @@ export interface RunState {
 export const makeRunState = (
   input: Omit<
     RunState,
-    "counts" | "bytes" | "failures" | "losses" | "pendingRelations" | "linkedWithDifferences" | "seen"
+    | "counts"
+    | "bytes"
+    | "failures"
+    | "losses"
+    | "pendingRelations"
+    | "linkedWithDifferences"
+    | "notices"
+    | "seen"
   >,
 ) =>
   Effect.all({
@@ -47,6 +62,7 @@ export const makeRunState = (
     losses: Ref.make<ReadonlyMap<string, number>>(new Map()),
     pendingRelations: Ref.make<ReadonlySet<string>>(new Set()),
     linkedWithDifferences: Ref.make<ReadonlyArray<LinkedWithDifferences>>([]),
+    notices: Ref.make<ReadonlyArray<DocumentNotice>>([]),
   }).pipe(Effect.map((refs): RunState => ({ ...input, ...refs, seen: new Set() })))
 
 export interface DocumentResult {
@@ -84,6 +100,16 @@ export const record = (state: RunState, result: DocumentResult) =>
     if (differs !== undefined && result.targetId !== undefined) {
       const entry = { sourceId: result.sourceId, targetId: result.targetId, title: result.title, ...differs }
       yield* Ref.update(state.linkedWithDifferences, (entries) => [...entries, entry])
+    }
+    if (result.outcome === "file-replaced" || result.outcome === "carried-again") {
+      const notice: DocumentNotice = {
+        sourceId: result.sourceId,
+        title: result.title,
+        outcome: result.outcome,
+        targetId: result.targetId,
+        detail: result.reason ?? "",
+      }
+      yield* Ref.update(state.notices, (notices) => [...notices, notice])
     }
     state.seen.add(result.sourceId)
     yield* Ref.update(state.pendingRelations, (pending) => {

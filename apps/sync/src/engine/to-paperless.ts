@@ -388,6 +388,7 @@ export const carryToPaperless = (state: RunState, document: PapraDocumentListIte
         applyToPaperless(state.context, Number(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>
         `the same file as Papra document ${twinOf}, already on Paperless as ${targetId}`,
+      targetName: "Paperless",
     })
   }).pipe(Effect.catchAll(recordFailure(state, document.id, document.name)))
 

@@ -21,11 +21,14 @@ import {
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { JournalCompletion } from "../state/journal.js"
+import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
 import { spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
-import { paperlessFileFingerprint, withKnownFile } from "./known-files.js"
+import { carriedFileChanged, paperlessFileFingerprint, withKnownFile } from "./known-files.js"
+import { carriedVersion, versionLoss } from "./paperless-versions.js"
 import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
@@ -265,28 +268,45 @@ const conflictingSource = (state: RunState, targetId: string, sourceId: string) 
     Effect.map((link) => Option.filter(link, (found) => found.sourceId !== sourceId)),
   )
 
-/** Uploads (or finds) the file on Papra, journaled so a crash at any instant is reconciled. */
+/** Papra moves a deleted document to its trash, and answers 200 again for one already there. */
+const retireOnPapra = (papra: PapraClientShape, targetId: string) =>
+  papra.documents.delete(PapraDocumentId.make(targetId)).pipe(
+    Effect.catchIf(
+      (error) => error instanceof PapraApiError && error.status === 404,
+      () => Effect.void,
+    ),
+  )
+
+/**
+ * Uploads (or finds) the file on Papra, journaled so a crash at any instant is reconciled. With
+ * `replacing` (the source's file changed since it was carried there), the old copy goes to
+ * Papra's trash once the new one is there, and the link moves in the same transaction that
+ * settles the journal: a crash in between leaves the link on a trashed copy, which the next run
+ * sees as gone and carries anew, finding the new upload through the journal.
+ */
 const transfer = (
   state: RunState,
   document: PaperlessDocument,
   mapped: MappedPapraDocument,
   papraIndex: PapraFileIndex,
+  replacing?: Link,
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
     const paperless = yield* PaperlessClient
     const papra = yield* PapraClient
     const sourceId = String(document.id)
+    const version = carriedVersion(document, state.options.versions)
     const file = yield* paperless.files.download(DocumentId.make(document.id), {
       original: state.options.file === "original",
+      ...(version === undefined || version.leftBehind === 0 ? {} : { version: version.id }),
     })
     const spooled = yield* spool(file.stream, state.tempDirectory, `paperless-${document.id}`)
-    // 3.0 lists the SHA-256 of the original: a damaged download is caught before anything is sent.
-    const sourceSha256 = document.versions?.find((version) => version.is_root)?.checksum
-    if (state.options.file === "original" && sourceSha256 !== undefined && sourceSha256 !== spooled.sha256)
+    // 3.0 lists each version's SHA-256: a damaged download is caught before anything is sent.
+    if (state.options.file === "original" && version !== undefined && version.sha256 !== spooled.sha256)
       return yield* new ChecksumMismatch({
         stage: "download",
-        expected: sourceSha256,
+        expected: version.sha256,
         actual: spooled.sha256,
       })
     const begun = yield* beginUpload(state, sourceId, spooled)
@@ -336,15 +356,25 @@ const transfer = (
     const { targetId, outcome } = found
     papraIndex.set(spooled.sha256, targetId)
     const twin = yield* conflictingSource(state, targetId, sourceId)
+    if (replacing !== undefined && replacing.targetId !== targetId) {
+      yield* retireOnPapra(papra, replacing.targetId)
+      if (replacing.sha256 !== null) papraIndex.forget(replacing.sha256)
+    }
+    const settle = (completion: JournalCompletion) =>
+      replacing === undefined
+        ? store.journal.complete(begun.entry.id, completion)
+        : store.transaction(
+            Effect.zipRight(
+              store.links.unlink(state.pair, DOCUMENT, sourceId),
+              store.journal.complete(begun.entry.id, completion),
+            ),
+          )
     if (Option.isSome(twin)) {
-      yield* store.journal.complete(begun.entry.id, { targetId })
+      yield* settle({ targetId })
       if (claim?._tag === "Mine") claim.settle(targetId)
       return { _tag: "Duplicate", targetId, twinOf: twin.value.sourceId, bytes: spooled.size } as const
     }
-    yield* store.journal.complete(begun.entry.id, {
-      targetId,
-      link: { sha256: spooled.sha256, md5: spooled.md5 },
-    })
+    yield* settle({ targetId, link: { sha256: spooled.sha256, md5: spooled.md5 } })
     if (claim?._tag === "Mine") claim.settle(targetId)
     return { _tag: "Linked", targetId, outcome, bytes: spooled.size } as const
   }).pipe(Effect.scoped)
@@ -353,18 +383,28 @@ const transfer = (
 export const carryToPapra = (state: RunState, document: PaperlessDocument, papraIndex: PapraFileIndex) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
-    const mapping = paperlessDocumentToPapra(document, state.context)
+    const mapped = paperlessDocumentToPapra(document, state.context)
+    const mapping = {
+      ...mapped,
+      losses: [...mapped.losses, ...versionLoss(document, state.options.versions)],
+    }
+    const sourceId = String(document.id)
+    const moveFile = (replacing?: Link) =>
+      withKnownFile(
+        state,
+        sourceId,
+        paperlessFileFingerprint(state, document),
+        transfer(state, document, mapping.document, papraIndex, replacing),
+      )
     return yield* carryDocument(state, {
-      sourceId: String(document.id),
+      sourceId,
       title: document.title,
       mapping,
       snapshot: documentSnapshot(paperlessDocumentAsMapped(document, state.context)),
-      transfer: withKnownFile(
-        state,
-        String(document.id),
-        paperlessFileFingerprint(state, document),
-        transfer(state, document, mapping.document, papraIndex),
-      ),
+      transfer: moveFile(),
+      targetName: "Papra",
+      fileChanged: (link, hint) => carriedFileChanged(state.options, document, link, hint),
+      replace: moveFile,
       apply: (targetId, options) =>
         applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>

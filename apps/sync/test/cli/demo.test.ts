@@ -21,7 +21,7 @@ describe("paperbridge demo", { timeout: 60_000 }, () => {
       const text = run.stdout.join("\n")
       expect(text).toContain("Paperless-ngx 2.20 simulator")
       expect(text).toMatch(
-        /Finished paperless-to-papra: 8 copied, .* 1 identical twins not copied again, 1 failed/,
+        /Finished paperless-to-papra: 8 copied, .* 1 identical twins not copied again, 0 files replaced, 0 carried again, 1 failed/,
       )
       expect(text).toContain("Verified 8 linked documents (paperless-to-papra): both sides agree.")
       expect(text).toContain('Papra refused "Scanned archive box (oversized)" as expected')

@@ -24,6 +24,7 @@ describe("paperbridge init output", () => {
       papra: { url: "https://papra.example.org", organizationId: org },
       direction: "paperless-to-papra",
       file: "original",
+      versions: "newest",
       concurrency: 4,
       statePath: "./.paperbridge/state.db",
     })

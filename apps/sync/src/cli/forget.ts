@@ -1,0 +1,58 @@
+import { Args, Command } from "@effect/cli"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { statePathOf } from "../config/load.js"
+import { forgetDocument } from "../engine/forget.js"
+import { StateStore } from "../state/store.js"
+import { CliConsole } from "./console.js"
+import { outputOptions, sharedOptions } from "./flags.js"
+import { loadSettingsConfig, pairOfConfig } from "./settings.js"
+
+const sourceIds = Args.text({ name: "source-id" }).pipe(
+  Args.withDescription("A source document's id (Paperless: the number; Papra: doc_…)"),
+  Args.atLeast(1),
+)
+
+/**
+ * Drops the links of the given source documents, so the next `migrate` carries them anew. Reads
+ * and writes the state file only: no server is contacted and nothing is deleted on either side.
+ * A copy still on the target is found again by its file and linked, never duplicated.
+ */
+export const forgetCommand = Command.make(
+  "forget",
+  { ...sharedOptions, json: outputOptions.json, sourceIds },
+  (flags) =>
+    Effect.gen(function* () {
+      const console = yield* CliConsole
+      const fs = yield* FileSystem.FileSystem
+      const loaded = yield* loadSettingsConfig(flags)
+      const statePath = statePathOf(loaded)
+      const pair = pairOfConfig(loaded.config)
+      const exists = yield* fs.exists(statePath).pipe(Effect.orElseSucceed(() => false))
+      const forgotten = exists
+        ? yield* Effect.forEach(flags.sourceIds, (sourceId) =>
+            Effect.gen(function* () {
+              const store = yield* StateStore
+              const link = yield* store.links.findTarget(pair, "document", sourceId)
+              yield* forgetDocument(pair, sourceId)
+              return {
+                sourceId,
+                targetId: Option.getOrUndefined(Option.map(link, (found) => found.targetId)),
+              }
+            }),
+          ).pipe(Effect.provide(StateStore.layer({ path: statePath })))
+        : flags.sourceIds.map((sourceId) => ({ sourceId, targetId: undefined }))
+      if (flags.json) return yield* console.out(JSON.stringify({ statePath, forgotten }))
+      for (const { sourceId, targetId } of forgotten)
+        yield* console.out(
+          targetId === undefined
+            ? `document ${sourceId}: not linked in ${statePath}; nothing to forget`
+            : `document ${sourceId}: link to ${targetId} dropped; the next migrate carries it anew (a copy still on the target is linked again, not duplicated)`,
+        )
+    }),
+).pipe(
+  Command.withDescription(
+    "Drop the links of these source documents so the next migrate carries them anew (state file only).",
+  ),
+)
