@@ -49,7 +49,7 @@ const here = Path.dirname(fileURLToPath(import.meta.url))
 const testPackage = Path.resolve(here, "..")
 const childScript = Path.join(here, "child", "migrate.ts")
 
-interface RequestMatch {
+export interface RequestMatch {
   readonly method: string
   readonly path: RegExp | string
 }
