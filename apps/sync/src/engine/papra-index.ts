@@ -1,4 +1,4 @@
-import { PapraClient } from "@paperbridge/papra"
+import { PapraClient, type PapraError } from "@paperbridge/papra"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
@@ -17,7 +17,7 @@ export interface PapraFileIndex {
   readonly get: (sha256: string) => string | undefined
   readonly set: (sha256: string, documentId: string) => void
   /** Lists the organization again, the first time only; later calls are free. */
-  readonly refreshOnce: Effect.Effect<void, unknown, PapraClient>
+  readonly refreshOnce: Effect.Effect<void, PapraError, PapraClient>
   /**
    * The right to upload these bytes in this run. Two source documents with the same file in
    * flight at once would both post it and one would get 409: the second waits for the first
