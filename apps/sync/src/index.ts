@@ -1,3 +1,10 @@
+/**
+ * The paperbridge engine as a library: configuration, migrate/plan/verify, their events and reports,
+ * and the state store that links the two servers' entities.
+ *
+ * @packageDocumentation
+ * @module @paperbridge/sync
+ */
 export { paperbridge, runCli } from "./cli.js"
 export {
   CONFIG_FILE_NAME,
@@ -44,28 +51,42 @@ export {
   sideOf,
 } from "./state/endpoints.js"
 export { LinkConflictError, RunInProgressError, RunLeaseLost, StateStoreError } from "./state/errors.js"
-export { EntityFailure, type NewFailure } from "./state/failures.js"
+export { EntityFailure, type FailureOperations, type NewFailure } from "./state/failures.js"
 export {
   defaultIdempotencyKey,
   type JournalBegin,
   type JournalCompletion,
   JournalEntry,
   JournalOperation,
+  type JournalOperations,
   JournalState,
   type NewJournalEntry,
 } from "./state/journal.js"
-export type { Link, NewLink } from "./state/links.js"
+export {
+  KnownFile,
+  type KnownFileOperations,
+  KnownFileOutcome,
+  type NewKnownFile,
+} from "./state/known-files.js"
+export type { Link, LinkOperations, NewLink } from "./state/links.js"
 export { MIGRATIONS_TABLE, runMigrations } from "./state/migrations.js"
 export {
   Checkpoint,
+  type CheckpointOperations,
   CheckpointPhase,
   LEASE_DURATION,
   LEASE_RENEWAL,
   Run,
   RunCounts,
   type RunEnd,
+  type RunHistory,
   RunId,
   RunOutcome,
 } from "./state/runs.js"
-export { type BaseSnapshot, type JsonValue, snapshotHash } from "./state/snapshots.js"
-export { StateStore } from "./state/store.js"
+export {
+  type BaseSnapshot,
+  type JsonValue,
+  type SnapshotOperations,
+  snapshotHash,
+} from "./state/snapshots.js"
+export { StateStore, type StateStoreService } from "./state/store.js"

@@ -1,4 +1,4 @@
-import { PapraClient } from "@paperbridge/papra"
+import { PapraClient, type PapraError } from "@paperbridge/papra"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
@@ -19,7 +19,7 @@ export interface PapraFileIndex {
   /** These bytes' document went to the trash (a replaced file's old copy). */
   readonly forget: (sha256: string) => void
   /** Lists the organization again, the first time only; later calls are free. */
-  readonly refreshOnce: Effect.Effect<void, unknown, PapraClient>
+  readonly refreshOnce: Effect.Effect<void, PapraError, PapraClient>
   /**
    * The right to upload these bytes in this run. Two source documents with the same file in
    * flight at once would both post it and one would get 409: the second waits for the first

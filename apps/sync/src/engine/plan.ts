@@ -104,8 +104,8 @@ export const planMigration = (options: PlanOptions) =>
         return fate !== "unchanged"
       })
     // `--limit` as `migrate` applies it: the next N documents that need work, looked at one by one.
-    const forEach = <A, E, R>(
-      documents: Stream.Stream<A, unknown>,
+    const forEach = <A, SE, E, R>(
+      documents: Stream.Stream<A, SE>,
       step: (document: A) => Effect.Effect<boolean, E, R>,
     ) =>
       forEachNeedingWork(

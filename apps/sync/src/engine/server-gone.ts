@@ -1,5 +1,5 @@
-import { PaperlessClient, PaperlessTransportError } from "@paperbridge/paperless"
-import { PapraClient, PapraTransportError } from "@paperbridge/papra"
+import { PaperlessClient, type PaperlessError, PaperlessTransportError } from "@paperbridge/paperless"
+import { PapraClient, type PapraError, PapraTransportError } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import { ServerGone } from "./errors.js"
 
@@ -20,7 +20,9 @@ const unreachedServer = (error: unknown): Server | undefined => {
 }
 
 /** The cheapest read each server answers; both clients retry it like any read. */
-const probe = (server: Server): Effect.Effect<void, unknown, PapraClient | PaperlessClient> =>
+const probe = (
+  server: Server,
+): Effect.Effect<void, PapraError | PaperlessError, PapraClient | PaperlessClient> =>
   server === "Papra"
     ? Effect.flatMap(PapraClient, (papra) => papra.server.ping())
     : Effect.flatMap(PaperlessClient, (paperless) =>

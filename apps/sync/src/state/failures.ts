@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { Endpoint, EntityKind, type Pair } from "./endpoints.js"
+import type { StateStoreError } from "./errors.js"
 
 /** An entity that could not be carried; the next run retries exactly these. */
 export class EntityFailure extends Schema.Class<EntityFailure>("EntityFailure")({
@@ -25,10 +26,19 @@ export interface NewFailure {
   readonly runId?: string | null | undefined
 }
 
-export const failureOperations = (db: Database) => {
+/** The entities that failed to carry, kept per pair so the next run retries them and reports say why. */
+export interface FailureOperations {
+  /** Counts one more failed attempt of an entity; the reason kept is the latest one. */
+  readonly record: (pair: Pair, failure: NewFailure) => Effect.Effect<void, StateStoreError>
+  /** Forgets an entity's failure, once it carried; a no-op when none was recorded. */
+  readonly clear: (pair: Pair, kind: EntityKind, sourceId: string) => Effect.Effect<void, StateStoreError>
+  /** Every recorded failure of the pair. */
+  readonly list: (pair: Pair) => Effect.Effect<ReadonlyArray<EntityFailure>, StateStoreError>
+}
+
+export const failureOperations = (db: Database): FailureOperations => {
   const { sql } = db
 
-  /** Counts one more failed attempt; the reason is the latest one. */
   const record = (pair: Pair, failure: NewFailure) =>
     Effect.flatMap(DateTime.now, (now) =>
       db.guard(

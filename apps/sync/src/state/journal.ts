@@ -5,10 +5,10 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { Endpoint, EntityKind, type Pair } from "./endpoints.js"
-import type { StateStoreError } from "./errors.js"
-import type { failureOperations } from "./failures.js"
-import type { Link, linkOperations } from "./links.js"
-import type { snapshotOperations } from "./snapshots.js"
+import type { LinkConflictError, StateStoreError } from "./errors.js"
+import type { FailureOperations } from "./failures.js"
+import type { Link, LinkOperations } from "./links.js"
+import type { SnapshotOperations } from "./snapshots.js"
 
 /** Calls that would duplicate something if repeated blindly after a crash. */
 export const JournalOperation = Schema.Literal("upload", "create")
@@ -79,12 +79,52 @@ export interface JournalCompletion {
 export const defaultIdempotencyKey = (entry: NewJournalEntry): string =>
   [entry.operation, entry.kind, entry.sourceId, entry.sha256 ?? ""].join(":")
 
+/**
+ * The write-ahead journal of calls that create something on a target (uploads, creates), so a run
+ * cut off between the call and its checkpoint can tell what happened instead of creating it twice.
+ */
+export interface JournalOperations {
+  /**
+   * Opens an entry for a call about to be made, keyed by its idempotency key: `Started` for a new
+   * (or retried failed) entry, `HalfDone` when an earlier call may have reached the server,
+   * `AlreadyDone` when it did.
+   */
+  readonly begin: (pair: Pair, input: NewJournalEntry) => Effect.Effect<JournalBegin, StateStoreError>
+  /** Keeps the Paperless consumption task id, as soon as the upload answered with it. */
+  readonly recordTask: (id: number, taskId: string) => Effect.Effect<JournalEntry, StateStoreError>
+  /** Keeps the created entity's id, as soon as it is known (before linking, in case linking fails). */
+  readonly recordTarget: (id: number, targetId: string) => Effect.Effect<JournalEntry, StateStoreError>
+  /**
+   * Settles an entry as done and, in the same transaction, links the entity, stores its base
+   * snapshot and clears any recorded failure: after a crash either all of it happened or none.
+   */
+  readonly complete: (
+    id: number,
+    completion: JournalCompletion,
+  ) => Effect.Effect<
+    { readonly entry: JournalEntry; readonly link: Link | undefined },
+    StateStoreError | LinkConflictError
+  >
+  /** Settles an entry as failed and records the failure for the next run to retry. */
+  readonly fail: (id: number, reason: string) => Effect.Effect<JournalEntry, StateStoreError>
+  /**
+   * Settles an entry whose Paperless consumption failed and forgets its task, so the next run posts
+   * the file again instead of following the same dead task forever. (The caller records the
+   * document's failure with the server's reason.)
+   */
+  readonly abandonTask: (id: number, reason: string) => Effect.Effect<JournalEntry, StateStoreError>
+  /** Entries whose call may or may not have reached the server: reconcile these before anything else. */
+  readonly halfDone: (pair: Pair) => Effect.Effect<ReadonlyArray<JournalEntry>, StateStoreError>
+  /** One entry by id. */
+  readonly get: (id: number) => Effect.Effect<JournalEntry, StateStoreError>
+}
+
 export const journalOperations = (
   db: Database,
-  links: ReturnType<typeof linkOperations>,
-  snapshots: ReturnType<typeof snapshotOperations>,
-  failures: ReturnType<typeof failureOperations>,
-) => {
+  links: LinkOperations,
+  snapshots: SnapshotOperations,
+  failures: FailureOperations,
+): JournalOperations => {
   const { sql } = db
   const now = Effect.map(DateTime.now, DateTime.formatIso)
 
@@ -165,16 +205,10 @@ export const journalOperations = (
       ),
     ).pipe(Effect.zipRight(byId(id)))
 
-  /** The Paperless consumption task id, as soon as the upload answered with it. */
   const recordTask = (id: number, taskId: string) => setColumn(id, "taskId", taskId)
 
-  /** The created entity's id, as soon as it is known (before linking, in case linking fails). */
   const recordTarget = (id: number, targetId: string) => setColumn(id, "targetId", targetId)
 
-  /**
-   * Settles an entry as done and, in the same transaction, links the entity, stores its base
-   * snapshot and clears any recorded failure: after a crash either all of it happened or none.
-   */
   const complete = (id: number, completion: JournalCompletion) =>
     db.transaction(
       Effect.gen(function* () {
@@ -203,7 +237,6 @@ export const journalOperations = (
       }),
     )
 
-  /** Settles an entry as failed and records the failure for the next run to retry. */
   const fail = (id: number, reason: string) =>
     db.transaction(
       Effect.gen(function* () {
@@ -220,11 +253,6 @@ export const journalOperations = (
       }),
     )
 
-  /**
-   * A Paperless consumption that ended in failure: the entry is settled as failed and forgets the
-   * task, so the next run posts the file again instead of following the same dead task forever.
-   * (The caller records the document's failure with the server's reason.)
-   */
   const abandonTask = (id: number, reason: string) =>
     Effect.flatMap(now, (timestamp) =>
       db.guard(
@@ -234,7 +262,6 @@ export const journalOperations = (
       ),
     ).pipe(Effect.zipRight(byId(id)))
 
-  /** Entries whose call may or may not have reached the server: reconcile these before anything else. */
   const halfDone = (pair: Pair) =>
     db.guard(
       "list half-done journal entries",

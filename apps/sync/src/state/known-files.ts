@@ -1,9 +1,11 @@
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import type { Pair } from "./endpoints.js"
+import type { StateStoreError } from "./errors.js"
 
 /**
  * What a run learnt about a source document's file that the next run can use without downloading
@@ -31,7 +33,17 @@ export interface NewKnownFile {
   readonly targetId?: string | undefined
 }
 
-export const knownFileOperations = (db: Database) => {
+/** Files whose fate on the target is already known (a duplicate, a refusal), so a run does not post them again. */
+export interface KnownFileOperations {
+  /** What is known of a source document's file; `None` when nothing is. */
+  readonly get: (pair: Pair, sourceId: string) => Effect.Effect<Option.Option<KnownFile>, StateStoreError>
+  /** Records (or replaces) what is known of a source document's file. */
+  readonly remember: (pair: Pair, file: NewKnownFile) => Effect.Effect<void, StateStoreError>
+  /** Drops what is known, so the file is offered to the target again; a no-op when nothing was. */
+  readonly forget: (pair: Pair, sourceId: string) => Effect.Effect<void, StateStoreError>
+}
+
+export const knownFileOperations = (db: Database): KnownFileOperations => {
   const { sql } = db
 
   const get = (pair: Pair, sourceId: string) =>

@@ -1,7 +1,9 @@
+import type { SqlError } from "@effect/sql/SqlError"
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { Endpoint, EntityKind, type Pair } from "./endpoints.js"
@@ -64,7 +66,50 @@ const fromRow = (pair: Pair, row: LinkRow): Link => {
   }
 }
 
-export const linkOperations = (db: Database) => {
+/** Which source entity is which target entity, per pair; a link reads the same from either direction. */
+export interface LinkOperations {
+  /**
+   * Records that `sourceId` and `targetId` are the same entity. Linking the same two again only
+   * refreshes the checksums; linking either to a different partner is a `LinkConflictError`.
+   */
+  readonly link: (pair: Pair, input: NewLink) => Effect.Effect<Link, StateStoreError | LinkConflictError>
+  /**
+   * Forgets a link, its base snapshot and the settled journal entries that made it (the target was
+   * deleted, or the link was wrong), so the entity is carried again instead of being reported as
+   * already done; `false` when there was no link.
+   */
+  readonly unlink: (pair: Pair, kind: EntityKind, sourceId: string) => Effect.Effect<boolean, StateStoreError>
+  /** The link of a source entity; `None` when it is not linked. */
+  readonly findTarget: (
+    pair: Pair,
+    kind: EntityKind,
+    sourceId: string,
+  ) => Effect.Effect<Option.Option<Link>, StateStoreError>
+  /** The link of a target entity; `None` when it is not linked. */
+  readonly findSource: (
+    pair: Pair,
+    kind: EntityKind,
+    targetId: string,
+  ) => Effect.Effect<Option.Option<Link>, StateStoreError>
+  /** The document links recorded with this file SHA-256 (empty when none). */
+  readonly findBySha256: (pair: Pair, sha256: string) => Effect.Effect<ReadonlyArray<Link>, StateStoreError>
+  /** The pair's links, of one kind or of all. */
+  readonly list: (pair: Pair, kind?: EntityKind) => Effect.Effect<ReadonlyArray<Link>, StateStoreError>
+  /** How many links the pair has of each kind; a kind with none is absent. */
+  readonly count: (pair: Pair) => Effect.Effect<Partial<Record<EntityKind, number>>, StateStoreError>
+}
+
+/** The link operations with the row id lookup that the other state tables key on; not for callers outside the store. */
+export interface LinkIndex extends LinkOperations {
+  /** The row id of a source entity's link; `None` when it is not linked. Its errors are raw: the caller's own operation wraps them. */
+  readonly linkIdOf: (
+    pair: Pair,
+    kind: EntityKind,
+    sourceId: string,
+  ) => Effect.Effect<Option.Option<number>, ParseError | SqlError>
+}
+
+export const linkOperations = (db: Database): LinkIndex => {
   const { sql } = db
 
   const findRow = (pair: Pair, kind: EntityKind, side: "source" | "target", id: string) => {
@@ -150,10 +195,6 @@ export const linkOperations = (db: Database) => {
     )
   }
 
-  /**
-   * Records that `sourceId` and `targetId` are the same entity. Linking the same two again only
-   * refreshes the checksums; linking either to a different partner is a `LinkConflictError`.
-   */
   const link = (pair: Pair, input: NewLink): Effect.Effect<Link, StateStoreError | LinkConflictError> =>
     db.transaction(
       Effect.gen(function* () {
@@ -201,11 +242,6 @@ export const linkOperations = (db: Database) => {
       }),
     )
 
-  /**
-   * Forgets a link, its base snapshot and the settled journal entries that made it (the target was
-   * deleted, or the link was wrong), so the entity can be carried again instead of being reported
-   * as already done.
-   */
   const unlink = (pair: Pair, kind: EntityKind, sourceId: string) =>
     db.transaction(
       Effect.flatMap(db.guard("read a link", findRow(pair, kind, "source", sourceId)), (found) =>

@@ -5,10 +5,11 @@ import * as SqlSchema from "@effect/sql/SqlSchema"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { directionOf, Endpoint, type Pair } from "./endpoints.js"
-import { RunInProgressError, RunLeaseLost } from "./errors.js"
+import { RunInProgressError, RunLeaseLost, type StateStoreError } from "./errors.js"
 
 /**
  * A running run holds a lease on its pair in the state file, renewed while it lives. Any process
@@ -124,7 +125,58 @@ const isCutOff = (run: Run, now: DateTime.Utc): boolean =>
 
 const encodeCounts = Schema.encodeSync(Schema.parseJson(RunCounts))
 
-export const runOperations = (db: Database) => {
+/** The history of runs per pair, and the lease that keeps two runs off the same pair at once. */
+export interface RunHistory {
+  /**
+   * Starts a run of the pair and takes its lease. A run of the same pair still marked running either
+   * holds a live lease (then this one is refused with `RunInProgressError`, whatever machine asks)
+   * or has let it lapse or is known dead (then it was cut off and becomes interrupted).
+   */
+  readonly start: (pair: Pair, command: string) => Effect.Effect<Run, StateStoreError | RunInProgressError>
+  /** Extends a running run's lease; fails when the lease lapsed and another run took the pair. */
+  readonly renewLease: (id: RunId) => Effect.Effect<void, StateStoreError | RunLeaseLost>
+  /**
+   * Renews the lease every `LEASE_RENEWAL` for as long as it runs (race it with the run's work);
+   * fails only when the lease was lost, so a run that lost its pair stops instead of racing the
+   * run that took it over.
+   */
+  readonly holdLease: (id: RunId) => Effect.Effect<never, StateStoreError | RunLeaseLost>
+  /** Records a run's end, its outcome and counts. */
+  readonly finish: (id: RunId, end: RunEnd) => Effect.Effect<Run, StateStoreError>
+  /** One run by id, as stored. */
+  readonly get: (id: RunId) => Effect.Effect<Run, StateStoreError>
+  /** The latest runs first, of one pair or of every pair; a running one that was cut off shows as interrupted. */
+  readonly list: (options?: {
+    readonly pair?: Pair | undefined
+    readonly limit?: number | undefined
+  }) => Effect.Effect<ReadonlyArray<Run>, StateStoreError>
+}
+
+/** Where a pair's interrupted run got to, so the next run resumes there; one per pair. */
+export interface CheckpointOperations {
+  /** Stores (or replaces) the pair's checkpoint. */
+  readonly save: (
+    pair: Pair,
+    checkpoint: {
+      readonly runId: RunId
+      readonly phase: CheckpointPhase
+      readonly cursor?: string | null | undefined
+    },
+  ) => Effect.Effect<void, StateStoreError>
+  /** The pair's checkpoint; `None` when none is stored. */
+  readonly get: (pair: Pair) => Effect.Effect<Option.Option<Checkpoint>, StateStoreError>
+  /** Drops the pair's checkpoint, once a run finished; a no-op when there is none. */
+  readonly clear: (pair: Pair) => Effect.Effect<void, StateStoreError>
+}
+
+/** Runs and checkpoints as one table group answers them. */
+export interface RunOperations extends RunHistory {
+  readonly saveCheckpoint: CheckpointOperations["save"]
+  readonly getCheckpoint: CheckpointOperations["get"]
+  readonly clearCheckpoint: CheckpointOperations["clear"]
+}
+
+export const runOperations = (db: Database): RunOperations => {
   const { sql } = db
 
   const get = (id: RunId) =>
@@ -137,11 +189,6 @@ export const runOperations = (db: Database) => {
       })(id),
     )
 
-  /**
-   * Starts a run and takes the pair's lease. A run of the same pair still marked running either
-   * holds a live lease (then this one is refused, whatever machine asks) or has let it lapse, or
-   * is known dead (then it was cut off and becomes interrupted).
-   */
   const start = (pair: Pair, command: string) =>
     db.transaction(
       Effect.gen(function* () {
@@ -192,7 +239,6 @@ export const runOperations = (db: Database) => {
       }),
     )
 
-  /** Extends a running run's lease; fails when the lease lapsed and another run took the pair. */
   const renewLease = (id: RunId) =>
     Effect.gen(function* () {
       const now = yield* DateTime.now
@@ -209,11 +255,6 @@ export const runOperations = (db: Database) => {
       if (renewed.length === 0) return yield* new RunLeaseLost({ runId: id })
     })
 
-  /**
-   * Renews the lease every `LEASE_RENEWAL` for as long as it runs (race it with the run's work);
-   * fails only when the lease was lost, so a run that lost its pair stops instead of racing the
-   * run that took it over.
-   */
   const holdLease = (id: RunId) =>
     Effect.forever(Effect.zipRight(Effect.sleep(LEASE_RENEWAL), renewLease(id)))
 
@@ -226,7 +267,6 @@ export const runOperations = (db: Database) => {
       ),
     ).pipe(Effect.zipRight(get(id)))
 
-  /** The latest runs first, of one pair or of every pair; a running one that was cut off shows as interrupted. */
   const list = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined } = {}) =>
     Effect.zipWith(listStored(options), DateTime.now, (runs, now) =>
       runs.map((run) => (isCutOff(run, now) ? new Run({ ...run, outcome: "interrupted" }) : run)),

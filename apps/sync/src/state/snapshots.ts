@@ -7,7 +7,8 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import type { Pair } from "./endpoints.js"
-import type { linkOperations } from "./links.js"
+import type { StateStoreError } from "./errors.js"
+import type { LinkIndex } from "./links.js"
 
 export type JsonValue =
   | null
@@ -45,7 +46,19 @@ const toSnapshot = (row: typeof SnapshotRow.Type): BaseSnapshot => ({
   updatedAt: row.updatedAt,
 })
 
-export const snapshotOperations = (db: Database, links: ReturnType<typeof linkOperations>) => {
+/** The base snapshots of linked documents: what both sides agreed on last, for a three-way merge. */
+export interface SnapshotOperations {
+  /** The base of a linked document; `None` when it is not linked or has no base yet. */
+  readonly get: (pair: Pair, sourceId: string) => Effect.Effect<Option.Option<BaseSnapshot>, StateStoreError>
+  /** Stores the base of a linked document, replacing the old one; `None` when the document is not linked. */
+  readonly save: (
+    pair: Pair,
+    sourceId: string,
+    metadata: unknown,
+  ) => Effect.Effect<Option.Option<BaseSnapshot>, StateStoreError>
+}
+
+export const snapshotOperations = (db: Database, links: LinkIndex): SnapshotOperations => {
   const { sql } = db
 
   const get = (pair: Pair, sourceId: string) =>
@@ -65,7 +78,6 @@ export const snapshotOperations = (db: Database, links: ReturnType<typeof linkOp
       })(sourceId).pipe(Effect.map(Option.map(toSnapshot))),
     )
 
-  /** Stores the base for a linked document; `None` when the document is not linked. */
   const save = (pair: Pair, sourceId: string, metadata: unknown) =>
     db.transaction(
       Effect.gen(function* () {

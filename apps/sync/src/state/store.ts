@@ -5,15 +5,12 @@ import type * as Scope from "effect/Scope"
 import * as Struct from "effect/Struct"
 import { type Database, DEFAULT_STATE_PATH, openDatabase } from "./database.js"
 import type { StateStoreError } from "./errors.js"
-import { failureOperations } from "./failures.js"
-import { journalOperations } from "./journal.js"
-import { knownFileOperations } from "./known-files.js"
-import { linkOperations } from "./links.js"
-import { runOperations } from "./runs.js"
-import { snapshotOperations } from "./snapshots.js"
-
-type LinkOperations = ReturnType<typeof linkOperations>
-type RunOperations = ReturnType<typeof runOperations>
+import { type FailureOperations, failureOperations } from "./failures.js"
+import { type JournalOperations, journalOperations } from "./journal.js"
+import { type KnownFileOperations, knownFileOperations } from "./known-files.js"
+import { type LinkOperations, linkOperations } from "./links.js"
+import { type CheckpointOperations, type RunHistory, runOperations } from "./runs.js"
+import { type SnapshotOperations, snapshotOperations } from "./snapshots.js"
 
 /** What the state store offers, declared so that a change to an operation group shows here first. */
 export interface StateStoreService {
@@ -21,17 +18,13 @@ export interface StateStoreService {
   readonly path: string
   /** Runs several store operations as one: all of them are written, or none. */
   readonly transaction: Database["transaction"]
-  readonly links: Omit<LinkOperations, "linkIdOf">
-  readonly snapshots: ReturnType<typeof snapshotOperations>
-  readonly journal: ReturnType<typeof journalOperations>
-  readonly failures: ReturnType<typeof failureOperations>
-  readonly knownFiles: ReturnType<typeof knownFileOperations>
-  readonly runs: Omit<RunOperations, "saveCheckpoint" | "getCheckpoint" | "clearCheckpoint">
-  readonly checkpoints: {
-    readonly save: RunOperations["saveCheckpoint"]
-    readonly get: RunOperations["getCheckpoint"]
-    readonly clear: RunOperations["clearCheckpoint"]
-  }
+  readonly links: LinkOperations
+  readonly snapshots: SnapshotOperations
+  readonly journal: JournalOperations
+  readonly failures: FailureOperations
+  readonly knownFiles: KnownFileOperations
+  readonly runs: RunHistory
+  readonly checkpoints: CheckpointOperations
 }
 
 const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, Scope.Scope> =>
