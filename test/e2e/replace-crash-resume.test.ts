@@ -25,7 +25,10 @@ afterEach(async () => {
 const killPoints: ReadonlyArray<{ readonly after: string; readonly route: RequestMatch }> = [
   { after: "the new file was uploaded", route: { method: "POST", path: /\/documents$/ } },
   { after: "the old copy was trashed", route: { method: "DELETE", path: /\/documents\/doc_[^/]+$/ } },
-  { after: "the link moved and the metadata is being written", route: { method: "POST", path: /\/documents\/doc_[^/]+\/tags$/ } },
+  {
+    after: "the link moved and the metadata is being written",
+    route: { method: "POST", path: /\/documents\/doc_[^/]+\/tags$/ },
+  },
 ]
 
 const cases = (["3.0", "2.20"] as const).flatMap((generation) =>
