@@ -140,6 +140,12 @@ export const listen = async (handler: SimHandler, options: ListenOptions): Promi
   const server = Http.createServer((req, res) => {
     respond(req, res).catch(() => req.socket.destroy())
   })
+  // Node closes an idle keep-alive connection after 5 s; a client that picks it from its pool in
+  // that instant gets ECONNRESET, and a POST is never retried. The clients leave a margin for
+  // that, but a loaded test machine stalls the event loop for longer than the margin. The
+  // simulators run in the test's own process, so they keep idle connections for as long as any
+  // run lasts (`Keep-Alive: timeout=600` tells the client so): resets come from faults only.
+  server.keepAliveTimeout = 600_000
   const host = options.host ?? "127.0.0.1"
   const bind = (port: number) =>
     new Promise<void>((resolve, reject) => {
