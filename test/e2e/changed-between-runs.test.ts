@@ -261,3 +261,40 @@ describe.each(["3.0", "2.20"] as const)(
     })
   },
 )
+
+describe.each(["3.0", "2.20"] as const)(
+  "a target that shows none of the linked documents (Paperless %s)",
+  (generation) => {
+    it("Paperless → Papra: the run stops before carrying anything, and says why", async () => {
+      const { w } = await seeded(generation)
+      world = w
+      await runMigration(w, "paperless-to-papra")
+      for (const document of await papraDocuments(w.servers)) await trashOnPapra(w, document.id)
+      await expect(runMigration(w, "paperless-to-papra")).rejects.toThrow(
+        /Papra lists none of the 2 documents linked to it: nothing was carried/,
+      )
+      expect(await papraTrash(w)).toHaveLength(2)
+    })
+
+    it("Papra → Paperless: the run stops before posting anything, and says why", async () => {
+      const w = await startWorld({ generation })
+      world = w
+      w.papra.seed({
+        documents: [
+          { name: "contract.txt", bytes: Buffer.from("A rental contract\n"), mimeType: "text/plain" },
+          { name: "letter.txt", bytes: Buffer.from("A letter from the bank\n"), mimeType: "text/plain" },
+        ],
+      })
+      await runMigration(w, "papra-to-paperless")
+      await trashOnPaperless(w, "contract.txt")
+      await trashOnPaperless(w, "letter.txt")
+      const posts = () =>
+        w.paperless.requests.filter((request) => request.path.endsWith("/post_document/")).length
+      const before = posts()
+      await expect(runMigration(w, "papra-to-paperless")).rejects.toThrow(
+        /Paperless-ngx lists none of the 2 documents/,
+      )
+      expect(posts()).toBe(before)
+    })
+  },
+)

@@ -3,7 +3,7 @@ import * as Paperless from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import * as Data from "effect/Data"
 import { ConfigError, ExitCode } from "../config/errors.js"
-import { InvalidFilter, MappingFailed, ServerGone } from "../engine/errors.js"
+import { InvalidFilter, MappingFailed, ServerGone, TargetLostLinks } from "../engine/errors.js"
 import { RunInProgressError, StateStoreError } from "../state/errors.js"
 
 /**
@@ -82,7 +82,8 @@ const explainPapra = (error: Papra.PapraError): CliFailure | undefined => {
 export const explainFailure = (error: unknown): CliFailure => {
   if (error instanceof CliFailure) return error
   if (error instanceof ConfigError) return usage(...error.message.split("\n"))
-  if (error instanceof InvalidFilter || error instanceof MappingFailed) return usage(error.message)
+  if (error instanceof InvalidFilter || error instanceof MappingFailed || error instanceof TargetLostLinks)
+    return usage(error.message)
   if (error instanceof RunInProgressError) return usage(error.message)
   if (error instanceof ServerGone)
     return unreachable(`${error.message}.`, error.server === "Papra" ? papraHint : paperlessHint)

@@ -44,3 +44,13 @@ export class ServerGone extends Data.TaggedError("ServerGone")<{
     return `${this.server} stopped answering during the run (${this.reason}); the documents not reached yet are untouched, and running the same command again once it is back carries on from there`
   }
 }
+
+/** The target shows none of the documents linked to it: more likely the wrong view of it than all of them deleted. */
+export class TargetLostLinks extends Data.TaggedError("TargetLostLinks")<{
+  readonly target: "Papra" | "Paperless-ngx"
+  readonly linked: number
+}> {
+  override get message() {
+    return `${this.target} lists none of the ${this.linked} documents linked to it: nothing was carried, as that would copy every one of them again. Check that the credentials see the same documents as before (another user's token sees others); if they were all deleted on purpose, \`paperbridge forget\` their source ids first`
+  }
+}
