@@ -1,15 +1,11 @@
-import {
-  DocumentId,
-  PaperlessApiError,
-  PaperlessClient,
-  type Document as PaperlessDocument,
-} from "@paperbridge/paperless"
+import { PaperlessApiError, type Document as PaperlessDocument } from "@paperbridge/paperless"
 import { PapraApiError } from "@paperbridge/papra"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { StateStore } from "../state/store.js"
 import type { Transferred } from "./carry.js"
+import { PaperlessSource } from "./paperless-source.js"
 import type { RunState } from "./run-state.js"
 
 /** A file the target refused for good in an earlier run, unchanged since: not downloaded again. */
@@ -95,19 +91,6 @@ export const withKnownFile = <E, R, E2, R2>(
     return moved
   })
 
-/**
- * The Paperless checksum(s) of the file a run would download, without downloading it: 3.0 lists
- * every version's SHA-256 on the document; 2.20 has them only in `/metadata/` (one small request).
- */
+/** The Paperless checksum(s) of the file a run would read, without reading it (see `PaperlessSource`). */
 export const paperlessFileFingerprint = (state: RunState, document: PaperlessDocument) =>
-  Effect.gen(function* () {
-    const versions = document.versions ?? []
-    if (versions.length > 0)
-      return `${state.options.file}:${versions
-        .map((version) => version.checksum)
-        .sort()
-        .join(",")}`
-    const paperless = yield* PaperlessClient
-    const metadata = yield* paperless.documents.metadata(DocumentId.make(document.id))
-    return `${state.options.file}:${metadata.original_checksum}:${metadata.archive_checksum ?? ""}`
-  })
+  Effect.flatMap(PaperlessSource, (source) => source.fingerprint(document, state.options.file))

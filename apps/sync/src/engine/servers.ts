@@ -5,6 +5,7 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
 import type { Direction } from "./events.js"
+import { paperlessApiSource } from "./paperless-source.js"
 
 /** Where the two servers are and how to authenticate; secrets stay `Redacted`. */
 export interface Servers {
@@ -16,8 +17,11 @@ export interface Servers {
   }
 }
 
-/** Both clients over one fetch-based HTTP client. */
+/** Both clients over one fetch-based HTTP client, and the Paperless API as the Paperless source. */
 export const serverLayers = (servers: Servers, options: { readonly concurrency?: number } = {}) =>
+  Layer.provideMerge(paperlessApiSource, clientLayers(servers, options))
+
+const clientLayers = (servers: Servers, options: { readonly concurrency?: number }) =>
   Layer.mergeAll(
     Paperless.layer({
       baseUrl: servers.paperless.url,

@@ -7,7 +7,7 @@ import {
   paperlessDocumentAsMapped,
   paperlessDocumentToPapra,
 } from "@paperbridge/mapping"
-import { DocumentId, PaperlessClient, type Document as PaperlessDocument } from "@paperbridge/paperless"
+import type { Document as PaperlessDocument } from "@paperbridge/paperless"
 import {
   PapraApiError,
   PapraClient,
@@ -26,6 +26,7 @@ import { spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
 import { paperlessFileFingerprint, withKnownFile } from "./known-files.js"
+import { PaperlessSource } from "./paperless-source.js"
 import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
@@ -274,12 +275,10 @@ const transfer = (
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
-    const paperless = yield* PaperlessClient
+    const source = yield* PaperlessSource
     const papra = yield* PapraClient
     const sourceId = String(document.id)
-    const file = yield* paperless.files.download(DocumentId.make(document.id), {
-      original: state.options.file === "original",
-    })
+    const file = yield* source.download(document, state.options.file)
     const spooled = yield* spool(file.stream, state.tempDirectory, `paperless-${document.id}`)
     // 3.0 lists the SHA-256 of the original: a damaged download is caught before anything is sent.
     const sourceSha256 = document.versions?.find((version) => version.is_root)?.checksum
