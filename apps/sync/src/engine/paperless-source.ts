@@ -23,6 +23,7 @@ import {
 import { ExportChecksumMismatch, type ExportError, ExportRecordInvalid } from "../export/errors.js"
 import { type ExportContents, readExport } from "../export/manifest.js"
 import type { DocumentRecord } from "../export/records.js"
+import { type Endpoint, paperlessEndpoint } from "../state/endpoints.js"
 import { readPaperlessDefinitions } from "./definitions.js"
 import { InvalidFilter } from "./errors.js"
 import type { DocumentFilters } from "./options.js"
@@ -48,6 +49,8 @@ export interface SourceDocuments {
  * alone, so the mapping, journal and checkpoints do not care which.
  */
 export interface PaperlessSourceShape {
+  /** The state store's key for this source: no secret, and the same for every export of one instance. */
+  readonly endpoint: Endpoint
   readonly definitions: Effect.Effect<PaperlessDefinitions, PaperlessSourceError>
   readonly documents: (
     filters: DocumentFilters,
@@ -115,28 +118,30 @@ const apiFingerprint = (paperless: PaperlessClient["Type"], document: PaperlessD
     return `${file}:${metadata.original_checksum}:${metadata.archive_checksum ?? ""}`
   })
 
-/** The Paperless API as the source. */
-export const paperlessApiSource: Layer.Layer<PaperlessSource, never, PaperlessClient> = Layer.effect(
-  PaperlessSource,
-  Effect.map(PaperlessClient, (paperless) => ({
-    definitions: readPaperlessDefinitions(paperless),
-    documents: (filters) => apiDocuments(paperless, filters),
-    document: (id) =>
-      paperless.documents.get(DocumentId.make(id)).pipe(
-        Effect.map(Option.some),
-        Effect.catchIf(
-          (error) => error instanceof PaperlessApiError && error.status === 404,
-          () => Effect.succeed(Option.none()),
+/** The Paperless API at `url` as the source. */
+export const paperlessApiSource = (url: string): Layer.Layer<PaperlessSource, never, PaperlessClient> =>
+  Layer.effect(
+    PaperlessSource,
+    Effect.map(PaperlessClient, (paperless) => ({
+      endpoint: paperlessEndpoint(url),
+      definitions: readPaperlessDefinitions(paperless),
+      documents: (filters) => apiDocuments(paperless, filters),
+      document: (id) =>
+        paperless.documents.get(DocumentId.make(id)).pipe(
+          Effect.map(Option.some),
+          Effect.catchIf(
+            (error) => error instanceof PaperlessApiError && error.status === 404,
+            () => Effect.succeed(Option.none()),
+          ),
         ),
-      ),
-    download: (document, file) =>
-      Effect.map(
-        paperless.files.download(DocumentId.make(document.id), { original: file === "original" }),
-        (downloaded): SourceFile => downloaded,
-      ),
-    fingerprint: (document, file) => apiFingerprint(paperless, document, file),
-  })),
-)
+      download: (document, file) =>
+        Effect.map(
+          paperless.files.download(DocumentId.make(document.id), { original: file === "original" }),
+          (downloaded): SourceFile => downloaded,
+        ),
+      fingerprint: (document, file) => apiFingerprint(paperless, document, file),
+    })),
+  )
 
 /** Filters as the API applies them, on the export's records: tags by name, text in title or content. */
 const matchesFilters = (contents: ExportContents, filters: DocumentFilters) => {
@@ -184,11 +189,24 @@ const checkedBytes = (contents: ExportContents, name: string, record: string, ch
   )
 }
 
+/**
+ * An export carries no instance id, and its path says nothing (a newer export of the same instance
+ * lands elsewhere). The oldest document's pk and upload instant (ms) are the same in every later
+ * export of that instance, on either generation (an upgrade to 3.0 recomputes checksums, not
+ * these), and differ between instances; only deleting that document changes them.
+ */
+export const exportEndpoint = (contents: ExportContents): Endpoint => {
+  const oldest = contents.documents[0]
+  const seed = oldest === undefined ? "empty" : `${oldest.pk}:${oldest.fields.added}`
+  return paperlessEndpoint(`export:${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`)
+}
+
 const exportSource = (contents: ExportContents): PaperlessSourceShape => {
   const { live, trashed } = exportDocuments(contents)
   const byId = new Map<number, ExportDocument>(live.map((document) => [document.root.pk, document]))
   const notCarried = trashed.map((record) => `${recordName(record)} is in the trash: not carried`)
   return {
+    endpoint: exportEndpoint(contents),
     definitions: Effect.sync(() => exportDefinitions(contents)),
     documents: (filters) =>
       Effect.map(matchesFilters(contents, filters), (matches) => {
