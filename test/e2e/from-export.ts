@@ -153,8 +153,8 @@ export const expectedOnPapra = (manifest: ReadonlyArray<RawRecord>) => {
       const value =
         type === "select"
           ? (
-              field?.fields.extra_data as { select_options: Array<{ id: string; label: string }> }
-            ).select_options.find((option) => option.id === fields.value_select)?.label
+              field?.fields.extra_data as { select_options: Array<{ id: string; label: string }> } | undefined
+            )?.select_options.find((option) => option.id === fields.value_select)?.label
           : type === "date" && typeof fields.value_date === "string"
             ? `${fields.value_date}T00:00:00.000Z`
             : [
