@@ -43,18 +43,21 @@ export const fixtureOf = (version: ExportVersion, variant: (typeof VARIANTS)[num
   Path.join(exportFixtures, `paperless-${version}`, variant)
 
 /** Papra's half of the servers; Paperless is not reached by an export run (see `exportLayers`). */
-export const papraServers = (papra: PapraSimulator): Servers => ({
+export type PapraServer = Pick<PapraSimulator, "url" | "apiKey" | "organizationId">
+
+export const papraServers = (papra: PapraServer): Servers => ({
   paperless: { url: "http://paperless.invalid", auth: PaperlessAuth.token("") },
   papra: { url: papra.url, apiKey: Redacted.make(papra.apiKey), organizationId: papra.organizationId },
 })
 
 export interface ExportRun {
   readonly location: string
-  readonly papra: PapraSimulator
+  readonly papra: PapraServer
   readonly statePath: string
   readonly reportDirectory: string
   readonly file?: "original" | "archive"
   readonly onEvent?: (event: SyncEvent) => void
+  readonly concurrency?: number
 }
 
 /** One migration from the export into Papra, as the CLI's `--from-export` runs it. */
@@ -65,7 +68,7 @@ export const runExportMigration = (run: ExportRun): Promise<MigrationResult> =>
       pair: { source: source.endpoint, target: papraEndpoint(run.papra.url, run.papra.organizationId) },
       direction: "paperless-to-papra",
       file: run.file ?? "original",
-      concurrency: 4,
+      concurrency: run.concurrency ?? 4,
       filters: {},
       mapping: defaultMappingConfig,
       reportDirectory: run.reportDirectory,
