@@ -50,6 +50,11 @@ export const pairOf = (servers: Servers, direction: Direction): Pair => {
  * names a Paperless client for the other direction; a run from an export never calls it, so it
  * gets one that reaches no server rather than one that could write somewhere by mistake.
  */
+export const noPaperlessServer: Servers["paperless"] = {
+  url: "http://paperless.invalid",
+  auth: Paperless.PaperlessAuth.token(""),
+}
+
 export const exportLayers = (
   location: string,
   papra: Servers["papra"],
@@ -57,7 +62,7 @@ export const exportLayers = (
 ) =>
   Layer.mergeAll(
     paperlessExportSource(location),
-    Paperless.layer({ baseUrl: "http://paperless.invalid", auth: Paperless.PaperlessAuth.token("") }),
+    Paperless.layer({ baseUrl: noPaperlessServer.url, auth: noPaperlessServer.auth }),
     Papra.layer({
       baseUrl: papra.url,
       apiKey: papra.apiKey,
