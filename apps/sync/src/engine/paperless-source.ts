@@ -23,7 +23,7 @@ import {
 import { ExportChecksumMismatch, type ExportError, ExportRecordInvalid } from "../export/errors.js"
 import { type ExportContents, readExport } from "../export/manifest.js"
 import type { DocumentRecord } from "../export/records.js"
-import { type Endpoint, paperlessEndpoint } from "../state/endpoints.js"
+import { Endpoint, paperlessEndpoint } from "../state/endpoints.js"
 import { readPaperlessDefinitions } from "./definitions.js"
 import { InvalidFilter } from "./errors.js"
 import type { DocumentFilters } from "./options.js"
@@ -198,7 +198,7 @@ const checkedBytes = (contents: ExportContents, name: string, record: string, ch
 export const exportEndpoint = (contents: ExportContents): Endpoint => {
   const oldest = contents.documents[0]
   const seed = oldest === undefined ? "empty" : `${oldest.pk}:${oldest.fields.added}`
-  return paperlessEndpoint(`export:${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`)
+  return Endpoint.make(`paperless:export:${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`)
 }
 
 const exportSource = (contents: ExportContents): PaperlessSourceShape => {

@@ -87,9 +87,12 @@ const embeddedAsInput = (embedded: PapraEmbeddedCustomProperty): unknown => {
   }
 }
 
-const asComparable = (value: PapraPropertyValue): unknown =>
+/** Papra reads an empty relation list back as no value (Paperless exports keep `[]`): the two are one. */
+const asComparable = (value: unknown): unknown =>
   Array.isArray(value)
-    ? [...value].sort()
+    ? value.length === 0
+      ? null
+      : [...value].sort()
     : typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)
       ? value.slice(0, 10)
       : value
@@ -145,7 +148,8 @@ export const papraDrift = (
     propertiesToSet: [...wantedValues]
       .filter(
         ([id, value]) =>
-          canonicalJson(currentValues.get(id)?.value ?? null) !== canonicalJson(asComparable(value)),
+          canonicalJson(asComparable(currentValues.get(id)?.value ?? null)) !==
+          canonicalJson(asComparable(value)),
       )
       .map(([id, value]) => ({ id, value })),
     propertiesToClear: fillOnly
