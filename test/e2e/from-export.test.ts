@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { type PapraSimulator, startPapraSimulator } from "@paperbridge/testkit"
@@ -88,6 +89,49 @@ describe.each(cases)("Paperless $version export, $variant → Papra", ({ version
     expect(second.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, unchanged: expected.size })
     expect(writesTo(papra)).toBe(writes)
   })
+})
+
+describe("--file archive", () => {
+  it.each(VERSIONS)(
+    "%s: carries the archived PDF where the export has one, the original elsewhere",
+    async (version) => {
+      const { papra, statePath, reportDirectory } = await world()
+      const manifest = await rawManifest(version)
+      const location = fixtureOf(version, "a-plain")
+      const result = await runExportMigration({
+        location,
+        papra,
+        statePath,
+        reportDirectory,
+        file: "archive",
+      })
+      expect(result.documents.failed, JSON.stringify(result.failures)).toBe(0)
+      const { view } = await papraView(papraServers(papra))
+      const roots = [...expectedOnPapra(manifest).keys()]
+      const newest = (title: string) =>
+        manifest
+          .filter((record) => record.model === "documents.document" && record.fields.title === title)
+          .sort((a, b) => Number(a.fields.version_index ?? -1) - Number(b.fields.version_index ?? -1))
+          .at(-1)
+      const sha256 = async (name: string) =>
+        createHash("sha256")
+          .update(await Fs.readFile(Path.join(location, name)))
+          .digest("hex")
+      let archives = 0
+      for (const title of roots) {
+        const record = newest(title) as {
+          __exported_archive_name__?: string
+          __exported_file_name__?: string
+        }
+        const file = record.__exported_archive_name__ ?? record.__exported_file_name__ ?? ""
+        if (record.__exported_archive_name__ !== undefined) archives += 1
+        const carried = view.get(await sha256(file)) as { name: string; mimeType: string } | undefined
+        expect(carried?.name, title).toBe(title)
+        if (record.__exported_archive_name__ !== undefined) expect(carried?.mimeType).toBe("application/pdf")
+      }
+      expect(archives).toBe(5)
+    },
+  )
 })
 
 describe("a newer export of the same instance", () => {
