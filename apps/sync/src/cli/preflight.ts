@@ -52,7 +52,7 @@ export const checkServers = (access: ServerAccess) =>
     return { paperless, ...papra } satisfies ServerReport
   })
 
-const checkPaperless = (access: ServerAccess["paperless"]) =>
+export const checkPaperless = (access: ServerAccess["paperless"]) =>
   Effect.flatMap(Paperless.PaperlessClient, (client) =>
     // `server` only negotiates the version; listing a page proves the credentials.
     Effect.zipLeft(client.server, client.documents.list({ page_size: 1 })),
@@ -67,7 +67,7 @@ const checkPaperless = (access: ServerAccess["paperless"]) =>
     Effect.mapError(explainFailure),
   )
 
-const checkPapra = (access: ServerAccess["papra"]) =>
+export const checkPapra = (access: ServerAccess["papra"]) =>
   Effect.flatMap(Papra.PapraClient, (client) =>
     Effect.all({ key: client.apiKeys.current(), organizations: client.organizations.list() }),
   ).pipe(

@@ -57,6 +57,32 @@ describe("paperbridge --from-export", { timeout: 60_000 }, () => {
     expect(w.paperless.requests.length).toBe(paperlessBefore)
   })
 
+  it("init --from-export checks the export and Papra and writes a config that migrate reads", async () => {
+    const w = await startCliWorld({ documents: 1 })
+    world = w
+    const configPath = Path.join(w.directory, "paperbridge.json")
+    const env = { PAPRA_API_KEY: w.papra.apiKey }
+    const init = await runPaperbridge(
+      ["init", "--config", configPath, "--from-export", zip, "--papra-url", w.papra.url],
+      { env },
+    )
+    expect(init.stderr).toEqual([])
+    expect(init.exitCode).toBe(0)
+    expect(init.stdout.join("\n")).toContain(
+      "Paperless-ngx 3.0.5 export at " + zip + ": 9 documents (and 1 in the trash, not carried).",
+    )
+    const config = JSON.parse(await Fs.readFile(configPath, "utf8"))
+    expect(config.paperless).toBeUndefined()
+    expect(Path.resolve(w.directory, config.export)).toBe(zip)
+    expect(JSON.stringify(config)).not.toContain(w.papra.apiKey)
+
+    const migrate = await runPaperbridge(["migrate", "--config", configPath, "--quiet"], { env })
+    expect(migrate.all).toBe("")
+    expect(migrate.exitCode).toBe(0)
+    const status = await runPaperbridge(["status", "--config", configPath, "--json"], { env })
+    expect(JSON.parse(status.stdout.join("\n")).links.document).toBe(9)
+  })
+
   it("an export that is not there: exit 2 naming the path", async () => {
     const w = await startCliWorld({ documents: 1 })
     world = w
