@@ -69,7 +69,7 @@ describe("paperbridge --from-export", { timeout: 60_000 }, () => {
     expect(init.stderr).toEqual([])
     expect(init.exitCode).toBe(0)
     expect(init.stdout.join("\n")).toContain(
-      "Paperless-ngx 3.0.5 export at " + zip + ": 9 documents (and 1 in the trash, not carried).",
+      `Paperless-ngx 3.0.5 export at ${zip}: 9 documents (and 1 in the trash, not carried).`,
     )
     const config = JSON.parse(await Fs.readFile(configPath, "utf8"))
     expect(config.paperless).toBeUndefined()

@@ -113,6 +113,7 @@ describe("reading a document_exporter manifest", () => {
           "CF Date": "2024-02-29",
           "CF Boolean": true,
           "CF Integer": 42,
+          // biome-ignore lint/suspicious/noApproximativeNumericConstant: the value seeded into the fixture, not π
           "CF Float": 3.14159,
           "CF Monetary": "EUR1234.56",
           "CF Document link": [],
