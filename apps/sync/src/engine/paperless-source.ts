@@ -157,7 +157,7 @@ const matchesFilters = (contents: ExportContents, filters: DocumentFilters) => {
   const text = filters.query?.toLowerCase()
   const since = filters.since === undefined ? undefined : Date.parse(filters.since)
   return Effect.succeed((document: PaperlessDocument) => {
-    if (!tagIds.every((tag) => tag.id !== undefined && document.tags.includes(tag.id as never))) return false
+    if (!tagIds.every((tag) => document.tags.some((id) => id === tag.id))) return false
     if (text !== undefined && !`${document.title}\n${document.content}`.toLowerCase().includes(text))
       return false
     return since === undefined || Date.parse(document.modified) > since

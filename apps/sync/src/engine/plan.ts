@@ -87,6 +87,7 @@ export const planMigration = (options: PlanOptions) =>
         (needed) => needed,
       )
 
+    let notCarried: ReadonlyArray<string> = []
     if (options.direction === "paperless-to-papra") {
       const papra = yield* PapraClient
       const onPapra = new Map<string, string>()
@@ -94,6 +95,7 @@ export const planMigration = (options: PlanOptions) =>
         Effect.sync(() => onPapra.set(document.originalSha256Hash, document.id)),
       )
       const source = yield* paperlessSource(options.filters)
+      notCarried = source.notCarried
       yield* forEach(source.documents, (document) =>
         Effect.gen(function* () {
           const sourceId = String(document.id)
@@ -153,6 +155,6 @@ export const planMigration = (options: PlanOptions) =>
       definitions,
       documents: tally,
       linkedWithDifferences,
-      lossiness,
+      lossiness: [...lossiness, ...notCarried],
     } satisfies PlanReport
   })

@@ -32,7 +32,9 @@ describe("paperbridge --from-export", { timeout: 60_000 }, () => {
     const plan = await runPaperbridge(["plan", "--from-export", zip, "--json", ...flags], { env })
     expect(plan.stderr).toEqual([])
     expect(plan.exitCode).toBe(0)
-    expect(JSON.parse(plan.stdout.join("\n")).documents).toMatchObject({ total: 9, toCopy: 9 })
+    const planned = JSON.parse(plan.stdout.join("\n"))
+    expect(planned.documents).toMatchObject({ total: 9, toCopy: 9 })
+    expect(planned.lossiness).toContain('document 10 "Trashed document" is in the trash: not carried')
     expect(await exists(w.statePath)).toBe(false)
 
     const migrate = await runPaperbridge(["migrate", "--from-export", zip, "--quiet", ...flags], { env })
@@ -55,6 +57,9 @@ describe("paperbridge --from-export", { timeout: 60_000 }, () => {
     expect(verify.exitCode).toBe(0)
     expect(JSON.parse(verify.stdout.join("\n"))).toMatchObject({ checked: 9, drift: [] })
     expect(w.paperless.requests.length).toBe(paperlessBefore)
+    // The manifest holds the admin's password hash: no output of any command shows it.
+    for (const output of [plan, migrate, status, verify]) expect(output.all).not.toMatch(/pbkdf2|password/)
+    expect((await Fs.readFile(w.statePath)).toString("latin1")).not.toContain("pbkdf2")
   })
 
   it("init --from-export checks the export and Papra and writes a config that migrate reads", async () => {
