@@ -146,7 +146,6 @@ export const readExport = (location: string) =>
         reason: "it has no metadata.json (document_exporter writes the Paperless-ngx version there)",
       })
     const { version, generation } = yield* readMetadata(files)
-    const split = [...files.names].filter((name) => name.endsWith("-manifest.json")).sort()
     const tags: Array<typeof TagRecord.Type> = []
     const correspondents: Array<typeof CorrespondentRecord.Type> = []
     const documentTypes: Array<typeof DocumentTypeRecord.Type> = []
@@ -155,8 +154,8 @@ export const readExport = (location: string) =>
     const documents: Array<DocumentRecord> = []
     const customFieldInstances = new Map<number, Array<typeof CustomFieldInstanceRecord.Type>>()
     const notes = new Map<number, Array<typeof NoteRecord.Type>>()
-    for (const name of ["manifest.json", ...split]) {
-      yield* Stream.runForEach(manifestRecords(files, name), (record) =>
+    const read = (name: string) =>
+      Stream.runForEach(manifestRecords(files, name), (record) =>
         Effect.sync(() => {
           switch (record.model) {
             case "documents.tag":
@@ -178,7 +177,12 @@ export const readExport = (location: string) =>
           }
         }),
       )
-    }
+    yield* read("manifest.json")
+    // Under --split-manifest the main manifest holds no document; each has its own beside its
+    // file. Only then are `*-manifest.json` files manifests (a document's own file may be named so).
+    if (documents.length === 0)
+      for (const name of [...files.names].filter((entry) => entry.endsWith("-manifest.json")).sort())
+        yield* read(name)
     documents.sort((a, b) => a.pk - b.pk)
     return {
       files,

@@ -1,7 +1,10 @@
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { exportEndpoint } from "../../src/engine/paperless-source.js"
 import { asPaperlessDocument, exportDefinitions, exportDocuments } from "../../src/export/documents.js"
 import { readExport } from "../../src/export/manifest.js"
 
@@ -127,6 +130,43 @@ describe("reading a document_exporter manifest", () => {
         })
         const withArchive = live.filter((document) => document.newest.__exported_archive_name__ !== undefined)
         expect(withArchive.length).toBe(variant === "d-no-archive-no-thumbnail" ? 0 : 5)
+      }).pipe(Effect.scoped),
+  )
+
+  it.effect(
+    "an export's endpoint is its instance's: the same for every variant, another for another instance",
+    () =>
+      Effect.gen(function* () {
+        const endpoints = new Map<string, Set<string>>()
+        for (const { version, location } of cases) {
+          const endpoint = exportEndpoint(yield* readExport(location))
+          expect(endpoint).toMatch(/^paperless:export:[0-9a-f]{16}$/)
+          endpoints.set(version, (endpoints.get(version) ?? new Set()).add(endpoint))
+        }
+        expect([...endpoints.values()].map((set) => set.size)).toEqual([1, 1])
+        expect(new Set([...endpoints.values()].flatMap((set) => [...set])).size).toBe(2)
+      }).pipe(Effect.scoped),
+  )
+
+  it.effect(
+    "outside --split-manifest, a file named *-manifest.json is a document's file, not a manifest",
+    () =>
+      Effect.gen(function* () {
+        const directory = yield* Effect.promise(() =>
+          Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-manifest-")),
+        )
+        yield* Effect.addFinalizer(() =>
+          Effect.promise(() => Fs.rm(directory, { recursive: true, force: true })),
+        )
+        const copy = Path.join(directory, "export")
+        yield* Effect.promise(() =>
+          Fs.cp(Path.join(fixtures, "paperless-2.20.15", "a-plain"), copy, { recursive: true }),
+        )
+        yield* Effect.promise(() =>
+          Fs.writeFile(Path.join(copy, "2026-12-02 build-manifest.json"), "{ not a list"),
+        )
+        const contents = yield* readExport(copy)
+        expect(contents.documents).toHaveLength(9)
       }).pipe(Effect.scoped),
   )
 
