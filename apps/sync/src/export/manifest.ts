@@ -4,7 +4,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import streamArray from "stream-json/streamers/stream-array.js"
-import { type ExportFiles, openExportFiles } from "./archive.js"
+import { type ExportFiles, fileBytes, openExportFiles } from "./archive.js"
 import {
   type ExportArchiveDamaged,
   type ExportFileMissing,
@@ -102,13 +102,7 @@ export interface ExportContents {
 
 const readMetadata = (files: ExportFiles) =>
   Effect.gen(function* () {
-    const chunks = yield* Stream.runCollect(
-      Stream.unwrap(
-        Effect.map(files.open("metadata.json", "metadata"), (readable) =>
-          Stream.fromAsyncIterable(readable as AsyncIterable<Uint8Array>, () => "unreadable" as const),
-        ),
-      ),
-    ).pipe(Effect.orElseSucceed(() => []))
+    const chunks = yield* Stream.runCollect(fileBytes(files, "metadata.json", "metadata"))
     const text = Buffer.concat([...chunks]).toString("utf8")
     const metadata = Schema.decodeUnknownEither(Schema.parseJson(ExportMetadata))(text)
     if (Either.isLeft(metadata))
