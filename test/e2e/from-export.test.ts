@@ -134,6 +134,45 @@ describe("--file archive", () => {
   )
 })
 
+describe("filters on an export", () => {
+  it("--tag, --query and --limit select as on the API, and an unknown tag is refused", async () => {
+    const { papra, statePath, reportDirectory } = await world()
+    const location = fixtureOf("2.20.15", "a-plain")
+    const tagged = await runExportMigration({
+      location,
+      papra,
+      statePath,
+      reportDirectory,
+      filters: { tags: ["finance"] },
+    })
+    expect(tagged.documents.uploaded).toBe(3)
+    expect([...(await onPapra(papra)).keys()].sort()).toEqual([
+      "ACME electricity invoice March 2024",
+      "Company policy",
+      "Tax assessment 2023",
+    ])
+    const queried = await runExportMigration({
+      location,
+      papra,
+      statePath,
+      reportDirectory,
+      filters: { query: "shopping" },
+    })
+    expect(queried.documents).toMatchObject({ uploaded: 1, unchanged: 0 })
+    const limited = await runExportMigration({
+      location,
+      papra,
+      statePath,
+      reportDirectory,
+      filters: { limit: 2 },
+    })
+    expect(limited.documents.uploaded).toBe(2)
+    await expect(
+      runExportMigration({ location, papra, statePath, reportDirectory, filters: { tags: ["Nope"] } }),
+    ).rejects.toThrow('--tag: the export has no tag named "Nope"')
+  })
+})
+
 describe("a newer export of the same instance", () => {
   it("is the same source: another variant links to what is there, and a changed title is updated", async () => {
     const { papra, statePath, reportDirectory } = await world()

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url"
 import { defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessAuth } from "@paperbridge/paperless"
 import {
+  type DocumentFilters,
   exportLayers,
   type MigrationResult,
   migrate,
@@ -58,6 +59,7 @@ export interface ExportRun {
   readonly file?: "original" | "archive"
   readonly onEvent?: (event: SyncEvent) => void
   readonly concurrency?: number
+  readonly filters?: DocumentFilters
 }
 
 /** One migration from the export into Papra, as the CLI's `--from-export` runs it. */
@@ -69,7 +71,7 @@ export const runExportMigration = (run: ExportRun): Promise<MigrationResult> =>
       direction: "paperless-to-papra",
       file: run.file ?? "original",
       concurrency: run.concurrency ?? 4,
-      filters: {},
+      filters: run.filters ?? {},
       mapping: defaultMappingConfig,
       reportDirectory: run.reportDirectory,
       onEvent: (event) => Effect.sync(() => run.onEvent?.(event)),
