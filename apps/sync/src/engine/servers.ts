@@ -46,15 +46,16 @@ export const pairOf = (servers: Servers, direction: Direction): Pair => {
 }
 
 /**
- * A `document_exporter` output as the Paperless source and Papra as the target. The engine's type
- * names a Paperless client for the other direction; a run from an export never calls it, so it
- * gets one that reaches no server rather than one that could write somewhere by mistake.
+ * Where a run from an export "reaches" Paperless: the engine's type names a Paperless client for
+ * the other direction, and a run from an export never calls it, so it gets one that reaches no
+ * server (`.invalid` never resolves) rather than one that could write somewhere by mistake.
  */
 export const noPaperlessServer: Servers["paperless"] = {
   url: "http://paperless.invalid",
   auth: Paperless.PaperlessAuth.token(""),
 }
 
+/** A `document_exporter` output (folder or ZIP) as the Paperless source, and Papra as the target. */
 export const exportLayers = (
   location: string,
   papra: Servers["papra"],
