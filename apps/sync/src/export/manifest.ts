@@ -42,6 +42,13 @@ const skipUncarried = (assembler: { depth: number; current: unknown; stack: Read
   return typeof element.model === "string" && CARRIED_MODELS.has(element.model)
 }
 
+const hasCarriedModel = (value: unknown) =>
+  typeof value === "object" &&
+  value !== null &&
+  "model" in value &&
+  typeof value.model === "string" &&
+  CARRIED_MODELS.has(value.model)
+
 const described = (value: unknown) => {
   if (typeof value !== "object" || value === null) return "a record that is not an object"
   const model = "model" in value ? String(value.model) : "no model"
@@ -71,17 +78,26 @@ export const manifestRecords = (
     }),
   ).pipe(
     Stream.mapEffect(({ value }) =>
-      Either.match(Schema.decodeUnknownEither(ManifestRecord)(value), {
-        onLeft: (error) =>
-          Effect.fail(
+      // A record of no known model is named, never shown: it may be anything, a secret included.
+      !hasCarriedModel(value)
+        ? Effect.fail(
             new ExportRecordInvalid({
               file: name,
               record: described(value),
-              problem: ParseResult.TreeFormatter.formatErrorSync(error),
+              problem: "not a record of a known model",
             }),
-          ),
-        onRight: Effect.succeed,
-      }),
+          )
+        : Either.match(Schema.decodeUnknownEither(ManifestRecord)(value), {
+            onLeft: (error) =>
+              Effect.fail(
+                new ExportRecordInvalid({
+                  file: name,
+                  record: described(value),
+                  problem: ParseResult.TreeFormatter.formatErrorSync(error),
+                }),
+              ),
+            onRight: Effect.succeed,
+          }),
     ),
   )
 
