@@ -5,18 +5,29 @@ import * as Path from "node:path"
 import { createInterface } from "node:readline"
 import { defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessAuth } from "@paperbridge/paperless"
-import { migrate, pairOf, type Servers, StateStore, serverLayers } from "@paperbridge/sync"
+import {
+  exportLayers,
+  migrate,
+  PaperlessSource,
+  pairOf,
+  papraEndpoint,
+  type Servers,
+  StateStore,
+  serverLayers,
+} from "@paperbridge/sync"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { type BareServers, bareCopy } from "./bare-copy.js"
+import { writeGeneratedExport } from "./generated-export.js"
 
 /**
  * Figures, not pass/fail. This machine is shared and noisy, so every speed figure is a ratio of
  * two things measured in the same run: `migrate` against a bare copy that carries the same fields
  * (bare-copy.ts), interleaved engine, bare, engine, bare… with fresh simulators (in a child
  * process) for every run, and the median of the pairs printed. Sizes: BENCH_DOCS (default 300 and
- * 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (5000).
+ * 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (5000), BENCH_EXPORT_DOCS (10000: a generated export
+ * folder with one BENCH_EXPORT_BIG_MIB (256) MiB file; set with BENCH_DOCS, it runs before that size).
  */
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 const median = (values: ReadonlyArray<number>) => {
@@ -196,10 +207,57 @@ const memory = async (documents: number, bigFileBytes: number) => {
   )
 }
 
+/** A migration from a generated export folder into Papra: the export is read from disk as it goes. */
+const exportMemory = async (documents: number, bigFileBytes: number) => {
+  const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-bench-export-"))
+  const location = Path.join(directory, "export")
+  await writeGeneratedExport(location, documents, bigFileBytes)
+  const simulators = await startSimulators(0)
+  try {
+    const measured = await timed(simulators, async () => {
+      const summary = await Effect.gen(function* () {
+        const source = yield* PaperlessSource
+        return yield* migrate({
+          pair: {
+            source: source.endpoint,
+            target: papraEndpoint(simulators.servers.papra.url, simulators.servers.papra.organizationId),
+          },
+          direction: "paperless-to-papra",
+          file: "original",
+          concurrency: 8,
+          filters: {},
+          mapping: defaultMappingConfig,
+          reportDirectory: Path.join(directory, "reports"),
+          onEvent: () => Effect.void,
+        })
+      }).pipe(
+        Effect.provide(
+          Layer.mergeAll(
+            exportLayers(location, simulators.servers.papra, { concurrency: 8 }),
+            StateStore.layer({ path: Path.join(directory, "state.db") }),
+          ),
+        ),
+        Effect.runPromise,
+      )
+      return { documents: summary.documents.uploaded, failures: summary.documents.failed }
+    })
+    console.log(
+      `Paperless export → Papra, ${documents} documents + one ${mib(bigFileBytes)} file: engine peak RSS ${mib(measured.peakRss)}, ${measured.documents} uploaded, failures ${measured.failures}`,
+    )
+  } finally {
+    await Fs.rm(directory, { recursive: true, force: true })
+  }
+}
+
 const pairs = Number(process.env.BENCH_PAIRS ?? 3)
 const sizes = process.env.BENCH_DOCS === undefined ? [300, 2000] : [Number(process.env.BENCH_DOCS)]
 // Memory first, while this process holds nothing from earlier runs.
 if (process.env.BENCH_DOCS === undefined)
   await memory(Number(process.env.BENCH_MEMORY_DOCS ?? 5000), 256 * 1024 * 1024)
+if (process.env.BENCH_DOCS === undefined || process.env.BENCH_EXPORT_DOCS !== undefined)
+  await exportMemory(
+    Number(process.env.BENCH_EXPORT_DOCS ?? 10_000),
+    Number(process.env.BENCH_EXPORT_BIG_MIB ?? 256) * 1024 * 1024,
+  )
 for (const documents of sizes) await againstBare(documents, pairs)
 if (process.env.BENCH_DOCS === undefined) await concurrencyCurve(100)

@@ -34,10 +34,19 @@ export * from "./engine/events.js"
 export { forgetDocument } from "./engine/forget.js"
 export { type MigrationResult, migrate } from "./engine/migrate.js"
 export type { DocumentFilters, EngineOptions } from "./engine/options.js"
+export {
+  exportEndpoint,
+  PaperlessSource,
+  type PaperlessSourceError,
+  type PaperlessSourceShape,
+  paperlessApiSource,
+  paperlessExportSource,
+} from "./engine/paperless-source.js"
 export { planMigration } from "./engine/plan.js"
 export type { DriftProblem, PlanReport, VerifyReport } from "./engine/reports.js"
-export { pairOf, type Servers, serverLayers } from "./engine/servers.js"
+export { exportLayers, pairOf, type Servers, serverLayers } from "./engine/servers.js"
 export { verify } from "./engine/verify.js"
+export * from "./export/errors.js"
 export { DEFAULT_STATE_PATH } from "./state/database.js"
 export {
   directionOf,

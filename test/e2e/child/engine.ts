@@ -9,6 +9,7 @@ import {
   type Direction,
   migrate,
   pairOf,
+  paperlessApiSource,
   type Servers,
   StateStore,
   type SyncEvent,
@@ -35,15 +36,18 @@ export type MigrationResult = Effect.Effect.Success<ReturnType<typeof migrate>>
 const clients = (servers: Servers, papraUploadTimeoutMs: number | undefined) =>
   papraUploadTimeoutMs === undefined
     ? serverLayers(servers)
-    : Layer.mergeAll(
-        Paperless.layer({ baseUrl: servers.paperless.url, auth: servers.paperless.auth }),
-        Papra.layer({
-          baseUrl: servers.papra.url,
-          apiKey: servers.papra.apiKey,
-          organizationId: servers.papra.organizationId,
-          uploadTimeoutMs: papraUploadTimeoutMs,
-        }),
-      ).pipe(Layer.provide(FetchHttpClient.layer))
+    : Layer.provideMerge(
+        paperlessApiSource(servers.paperless.url),
+        Layer.mergeAll(
+          Paperless.layer({ baseUrl: servers.paperless.url, auth: servers.paperless.auth }),
+          Papra.layer({
+            baseUrl: servers.papra.url,
+            apiKey: servers.papra.apiKey,
+            organizationId: servers.papra.organizationId,
+            uploadTimeoutMs: papraUploadTimeoutMs,
+          }),
+        ).pipe(Layer.provide(FetchHttpClient.layer)),
+      )
 
 /** One migration between the two servers, with the defaults the CLI uses. */
 export const runEngine = (

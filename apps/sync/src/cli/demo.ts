@@ -69,7 +69,7 @@ export const demoCommand = Command.make("demo", demoOptions, (flags) =>
       paperless: { url: paperless.url, auth: PaperlessAuth.token(paperless.token) },
       papra: { url: papra.url, apiKey: Redacted.make(papra.apiKey), organizationId: papra.organizationId },
     }
-    const settings = yield* settingsOf({ file: "demo", directory, config }, servers)
+    const settings = yield* settingsOf({ file: "demo", directory, config })
 
     yield* console.out(
       `Paperless-ngx ${paperless.generation} simulator at ${paperless.url}, seeded with ${corpus.documents.length} documents, ${corpus.tags.length} tags, ${corpus.customFields.length} custom fields.`,

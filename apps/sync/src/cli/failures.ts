@@ -4,6 +4,13 @@ import * as Papra from "@paperbridge/papra"
 import * as Data from "effect/Data"
 import { ConfigError, ExitCode } from "../config/errors.js"
 import { InvalidFilter, MappingFailed, ServerGone, TargetLostLinks } from "../engine/errors.js"
+import {
+  ExportArchiveDamaged,
+  type ExportError,
+  ExportRecordInvalid,
+  NotAnExport,
+  UnknownExportVersion,
+} from "../export/errors.js"
 import { RunInProgressError, StateStoreError } from "../state/errors.js"
 
 /**
@@ -22,6 +29,13 @@ export class CliFailure extends Data.TaggedError("CliFailure")<{
 const unreachable = (...lines: ReadonlyArray<string>) =>
   new CliFailure({ exitCode: ExitCode.unreachable, lines })
 const usage = (...lines: ReadonlyArray<string>) => new CliFailure({ exitCode: ExitCode.usage, lines })
+
+/** An export that cannot be read at all: the user fixes the path or makes the export again. */
+const isBadExport = (error: unknown): error is ExportError =>
+  error instanceof NotAnExport ||
+  error instanceof UnknownExportVersion ||
+  error instanceof ExportArchiveDamaged ||
+  error instanceof ExportRecordInvalid
 
 const paperlessHint = "check PAPERLESS_URL (paperless.url) and that the server is up"
 const papraHint = "check PAPRA_URL (papra.url) and that the server is up"
@@ -87,6 +101,11 @@ export const explainFailure = (error: unknown): CliFailure => {
   if (error instanceof RunInProgressError) return usage(error.message)
   if (error instanceof ServerGone)
     return unreachable(`${error.message}.`, error.server === "Papra" ? papraHint : paperlessHint)
+  if (isBadExport(error))
+    return usage(
+      error.message,
+      "check --from-export (export) names a complete document_exporter folder or ZIP",
+    )
   if (error instanceof Terminal.QuitException) return usage("Cancelled; nothing was written.")
   if (error instanceof StateStoreError)
     return usage(error.message, "check --state (statePath) points at a writable paperbridge state file")

@@ -54,6 +54,12 @@ export const sharedOptions = {
     Options.withDescription("Papra organization id (org_…)"),
     Options.optional,
   ),
+  fromExport: Options.text("from-export").pipe(
+    Options.withDescription(
+      "Read Paperless-ngx documents from a document_exporter output (its folder or ZIP) instead of the Paperless API",
+    ),
+    Options.optional,
+  ),
   secretsFile: Options.text("secrets-file").pipe(
     Options.withDescription("A JSON file with PAPERLESS_TOKEN, PAPRA_API_KEY, … (the environment wins)"),
     Options.optional,
@@ -76,6 +82,7 @@ export interface SharedFlags {
   readonly papraUrl: Option.Option<string>
   readonly papraOrg: Option.Option<string>
   readonly secretsFile: Option.Option<string>
+  readonly fromExport: Option.Option<string>
 }
 
 export const outputOptions = {
@@ -101,4 +108,5 @@ export const overridesOf = (flags: SharedFlags): ConfigOverrides => ({
   tags: Option.getOrUndefined(Option.map(flags.tag, (tag) => [tag])),
   since: Option.getOrUndefined(flags.since),
   limit: Option.getOrUndefined(flags.limit),
+  exportLocation: Option.getOrUndefined(flags.fromExport),
 })

@@ -28,7 +28,7 @@ export const forgetCommand = Command.make(
       const fs = yield* FileSystem.FileSystem
       const loaded = yield* loadSettingsConfig(flags)
       const statePath = statePathOf(loaded)
-      const pair = pairOfConfig(loaded.config)
+      const pair = yield* pairOfConfig(loaded)
       const exists = yield* fs.exists(statePath).pipe(Effect.orElseSucceed(() => false))
       const forgotten = exists
         ? yield* Effect.forEach(flags.sourceIds, (sourceId) =>

@@ -9,9 +9,11 @@ import * as Redacted from "effect/Redacted"
 import { CONFIG_FILE_NAME, type Direction, type PaperlessAuthMethod } from "../config/config.js"
 import { ConfigError, ExitCode } from "../config/errors.js"
 import { type InitAnswers, renderInit } from "../config/init.js"
+import { exportDocuments } from "../export/documents.js"
+import { readExport } from "../export/manifest.js"
 import { CliConsole } from "./console.js"
 import { CliFailure } from "./failures.js"
-import { checkServers, requiredPapraPermissions } from "./preflight.js"
+import { checkPaperless, checkPapra, requiredPapraPermissions } from "./preflight.js"
 
 const initOptions = {
   config: Options.text("config").pipe(
@@ -26,6 +28,12 @@ const initOptions = {
     Options.optional,
   ),
   to: Options.choice("to", ["papra", "paperless"]).pipe(Options.withDefault("papra" as const)),
+  fromExport: Options.text("from-export").pipe(
+    Options.withDescription(
+      "A Paperless-ngx document_exporter output (folder or ZIP) to read instead of a Paperless server",
+    ),
+    Options.optional,
+  ),
   state: Options.text("state").pipe(Options.optional),
   secretsFile: Options.text("secrets-file").pipe(
     Options.withDescription("Write the secrets to this separate file (readable by you alone)"),
@@ -119,6 +127,86 @@ const pickOrganization = (
     )
   })
 
+/** Papra's URL and key, checked, and the organization to write into. */
+const papraAnswers = (flags: InitFlags, use: Direction) =>
+  Effect.gen(function* () {
+    const papraUrl = yield* answer(
+      flags.papraUrl,
+      "--papra-url",
+      Prompt.text({ message: "Papra URL", default: "http://localhost:1221" }),
+    )
+    const apiKey = yield* secretAnswer("PAPRA_API_KEY", "Papra API key (ppapi_…)")
+    const papra = yield* checkPapra({ url: papraUrl, apiKey })
+    const missing = requiredPapraPermissions(use, "write").filter(
+      (permission) => !papra.papraKey.permissions.includes(permission),
+    )
+    if (missing.length > 0)
+      return yield* new CliFailure({
+        exitCode: ExitCode.unreachable,
+        lines: [`PAPRA_API_KEY lacks ${missing.join(", ")}: create a key with these permissions in Papra.`],
+      })
+    const organizationId = yield* pickOrganization(flags.papraOrg, papra.organizations)
+    return { papraUrl, apiKey, keyName: papra.papraKey.name, organizationId }
+  })
+
+const writeInitFiles = (configPath: string, answers: InitAnswers) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const files = yield* renderInit(answers)
+    const directory = Path.dirname(configPath)
+    yield* fs.makeDirectory(directory, { recursive: true })
+    yield* fs.writeFileString(configPath, files.config.text)
+    yield* fs.writeFileString(Path.join(directory, files.schema.name), files.schema.text)
+    if (files.secrets !== undefined)
+      yield* fs.writeFileString(Path.resolve(directory, files.secrets.name), files.secrets.text, {
+        mode: 0o600,
+      })
+    return files
+  })
+
+const placementOf = (flags: InitFlags) =>
+  flags.writeSecrets ? "config" : Option.isSome(flags.secretsFile) ? "file" : "environment"
+
+/**
+ * `init --from-export`: the export is read through (so a bad one is refused now, naming the
+ * problem), Papra is checked, and the config names the export instead of a Paperless server.
+ */
+const initFromExport = (flags: InitFlags, location: string, configPath: string) =>
+  Effect.gen(function* () {
+    const console = yield* CliConsole
+    if (flags.to === "paperless")
+      return yield* new ConfigError({
+        source: "paperbridge init",
+        problems: ["--from-export carries an export to Papra only (--to papra)"],
+      })
+    const absolute = Path.resolve(location)
+    const contents = yield* Effect.scoped(readExport(absolute))
+    const { live, trashed } = exportDocuments(contents)
+    yield* console.out(
+      `Paperless-ngx ${contents.version} export at ${absolute}: ${live.length} documents${trashed.length > 0 ? ` (and ${trashed.length} in the trash, not carried)` : ""}.`,
+    )
+    const papra = yield* papraAnswers(flags, "paperless-to-papra")
+    yield* console.out(`Papra at ${papra.papraUrl}: API key "${papra.keyName}" accepted.`)
+    const placement = placementOf(flags)
+    const files = yield* writeInitFiles(configPath, {
+      export: Path.relative(Path.dirname(configPath), absolute) || ".",
+      papra: { url: papra.papraUrl, organizationId: papra.organizationId },
+      direction: "paperless-to-papra",
+      statePath: Option.getOrUndefined(flags.state),
+      secrets: { PAPRA_API_KEY: papra.apiKey },
+      secretsPlacement: placement,
+      secretsFile: Option.getOrUndefined(flags.secretsFile),
+    })
+    yield* console.out(`Wrote ${configPath} and ${files.schema.name} (organization ${papra.organizationId}).`)
+    if (placement === "environment")
+      yield* console.out(
+        "No secret was written: set PAPRA_API_KEY in the environment before running paperbridge.",
+      )
+    else if (files.secrets !== undefined)
+      yield* console.out(`Secrets are in ${files.secrets.name} (mode 600).`)
+    yield* console.out("Next: `paperbridge plan` to see what a migration would do.")
+  })
+
 const directionOf = (to: "papra" | "paperless"): Direction =>
   to === "papra" ? "paperless-to-papra" : "papra-to-paperless"
 
@@ -137,6 +225,8 @@ export const initCommand = Command.make("init", initOptions, (flags: InitFlags) 
         source: flags.config,
         problems: ["already exists; pass --force to replace it"],
       })
+    if (Option.isSome(flags.fromExport))
+      return yield* initFromExport(flags, flags.fromExport.value, configPath)
     const paperlessUrl = yield* answer(
       flags.paperlessUrl,
       "--paperless-url",
@@ -144,56 +234,24 @@ export const initCommand = Command.make("init", initOptions, (flags: InitFlags) 
     )
     const method: PaperlessAuthMethod = Option.getOrElse(flags.paperlessAuth, () => "token" as const)
     const paperless = yield* paperlessCredentials(method)
-    const papraUrl = yield* answer(
-      flags.papraUrl,
-      "--papra-url",
-      Prompt.text({ message: "Papra URL", default: "http://localhost:1221" }),
-    )
-    const apiKey = yield* secretAnswer("PAPRA_API_KEY", "Papra API key (ppapi_…)")
     const direction = directionOf(flags.to)
-
-    const servers = yield* checkServers({
-      paperless: { url: paperlessUrl, auth: paperless.auth },
-      papra: { url: papraUrl, apiKey },
-    })
+    const server = yield* checkPaperless({ url: paperlessUrl, auth: paperless.auth })
     yield* console.out(
-      `Paperless-ngx ${servers.paperless.serverVersion ?? "(version not given)"} (API ${servers.paperless.apiVersion}) at ${paperlessUrl}: credentials accepted.`,
+      `Paperless-ngx ${server.serverVersion ?? "(version not given)"} (API ${server.apiVersion}) at ${paperlessUrl}: credentials accepted.`,
     )
-    yield* console.out(`Papra at ${papraUrl}: API key "${servers.papraKey.name}" accepted.`)
-    const missing = requiredPapraPermissions(direction, "write").filter(
-      (permission) => !servers.papraKey.permissions.includes(permission),
-    )
-    if (missing.length > 0)
-      return yield* new CliFailure({
-        exitCode: ExitCode.unreachable,
-        lines: [`PAPRA_API_KEY lacks ${missing.join(", ")}: create a key with these permissions in Papra.`],
-      })
-    const organizationId = yield* pickOrganization(flags.papraOrg, servers.organizations)
-
-    const placement = flags.writeSecrets
-      ? "config"
-      : Option.isSome(flags.secretsFile)
-        ? "file"
-        : "environment"
-    const answers: InitAnswers = {
+    const papra = yield* papraAnswers(flags, direction)
+    yield* console.out(`Papra at ${papra.papraUrl}: API key "${papra.keyName}" accepted.`)
+    const placement = placementOf(flags)
+    const files = yield* writeInitFiles(configPath, {
       paperless: { url: paperlessUrl, auth: method },
-      papra: { url: papraUrl, organizationId },
+      papra: { url: papra.papraUrl, organizationId: papra.organizationId },
       direction,
       statePath: Option.getOrUndefined(flags.state),
-      secrets: { ...paperless.secrets, PAPRA_API_KEY: apiKey },
+      secrets: { ...paperless.secrets, PAPRA_API_KEY: papra.apiKey },
       secretsPlacement: placement,
       secretsFile: Option.getOrUndefined(flags.secretsFile),
-    }
-    const files = yield* renderInit(answers)
-    const directory = Path.dirname(configPath)
-    yield* fs.makeDirectory(directory, { recursive: true })
-    yield* fs.writeFileString(configPath, files.config.text)
-    yield* fs.writeFileString(Path.join(directory, files.schema.name), files.schema.text)
-    if (files.secrets !== undefined)
-      yield* fs.writeFileString(Path.resolve(directory, files.secrets.name), files.secrets.text, {
-        mode: 0o600,
-      })
-    yield* console.out(`Wrote ${configPath} and ${files.schema.name} (organization ${organizationId}).`)
+    })
+    yield* console.out(`Wrote ${configPath} and ${files.schema.name} (organization ${papra.organizationId}).`)
     if (placement === "environment")
       yield* console.out(
         `No secret was written: set ${method === "token" ? "PAPERLESS_TOKEN" : "PAPERLESS_USERNAME, PAPERLESS_PASSWORD"} and PAPRA_API_KEY in the environment before running paperbridge (or re-run init with --secrets-file).`,

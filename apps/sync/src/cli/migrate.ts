@@ -1,10 +1,10 @@
 import { Command, Options } from "@effect/cli"
-import type { PaperlessClient } from "@paperbridge/paperless"
 import type { PapraClient } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import { ExitCode } from "../config/errors.js"
 import type { SyncEvent } from "../engine/events.js"
 import { migrate } from "../engine/migrate.js"
+import type { PaperlessSource } from "../engine/paperless-source.js"
 import type { Servers } from "../engine/servers.js"
 import { paperlessSource, papraSource } from "../engine/source-documents.js"
 import { CliConsole } from "./console.js"
@@ -20,7 +20,7 @@ import { prepareRun, type RunSettings, runLayers } from "./settings.js"
  */
 const documentTotal = (
   settings: RunSettings,
-): Effect.Effect<number | undefined, unknown, PaperlessClient | PapraClient> =>
+): Effect.Effect<number | undefined, unknown, PaperlessSource | PapraClient> =>
   settings.direction === "paperless-to-papra"
     ? Effect.map(paperlessSource(settings.engine.filters), (source) => source.total)
     : Effect.map(papraSource(settings.engine.filters), (source) => source.total)

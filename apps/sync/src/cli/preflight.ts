@@ -47,46 +47,53 @@ interface ServerAccess {
  */
 export const checkServers = (access: ServerAccess) =>
   Effect.gen(function* () {
-    const paperlessInfo = yield* Effect.flatMap(Paperless.PaperlessClient, (client) =>
-      // `server` only negotiates the version; listing a page proves the credentials.
-      Effect.zipLeft(client.server, client.documents.list({ page_size: 1 })),
-    ).pipe(
-      Effect.provide(
-        Paperless.layer({
-          baseUrl: access.paperless.url,
-          auth: access.paperless.auth,
-          retry: { maxRetries: 1, baseDelayMs: 200 },
-        }).pipe(Layer.provide(FetchHttpClient.layer)),
-      ),
-      Effect.mapError(explainFailure),
-    )
-    const papra = yield* Effect.flatMap(Papra.PapraClient, (client) =>
-      Effect.all({ key: client.apiKeys.current(), organizations: client.organizations.list() }),
-    ).pipe(
-      Effect.provide(
-        Papra.layer({
-          baseUrl: access.papra.url,
-          apiKey: access.papra.apiKey,
-          retry: { maxRetries: 1, baseDelayMs: 200 },
-        }).pipe(Layer.provide(FetchHttpClient.layer)),
-      ),
-      Effect.mapError(explainFailure),
-    )
-    return {
-      paperless: paperlessInfo,
-      papraKey: papra.key,
-      organizations: papra.organizations,
-    } satisfies ServerReport
+    const paperless = yield* checkPaperless(access.paperless)
+    const papra = yield* checkPapra(access.papra)
+    return { paperless, ...papra } satisfies ServerReport
   })
 
-/** The check before a run: both servers answer, the key holds what the run needs, the organization is the key's. */
+export const checkPaperless = (access: ServerAccess["paperless"]) =>
+  Effect.flatMap(Paperless.PaperlessClient, (client) =>
+    // `server` only negotiates the version; listing a page proves the credentials.
+    Effect.zipLeft(client.server, client.documents.list({ page_size: 1 })),
+  ).pipe(
+    Effect.provide(
+      Paperless.layer({
+        baseUrl: access.url,
+        auth: access.auth,
+        retry: { maxRetries: 1, baseDelayMs: 200 },
+      }).pipe(Layer.provide(FetchHttpClient.layer)),
+    ),
+    Effect.mapError(explainFailure),
+  )
+
+export const checkPapra = (access: ServerAccess["papra"]) =>
+  Effect.flatMap(Papra.PapraClient, (client) =>
+    Effect.all({ key: client.apiKeys.current(), organizations: client.organizations.list() }),
+  ).pipe(
+    Effect.map(({ key, organizations }) => ({ papraKey: key, organizations })),
+    Effect.provide(
+      Papra.layer({
+        baseUrl: access.url,
+        apiKey: access.apiKey,
+        retry: { maxRetries: 1, baseDelayMs: 200 },
+      }).pipe(Layer.provide(FetchHttpClient.layer)),
+    ),
+    Effect.mapError(explainFailure),
+  )
+
+/**
+ * The check before a run: both servers answer (Papra alone when the source is an export), the key
+ * holds what the run needs, the organization is the key's.
+ */
 export const preflight = (
   access: ServerAccess & { readonly papra: { readonly organizationId: string } },
   direction: Direction,
   use: PapraUse,
+  options: { readonly fromExport?: boolean } = {},
 ) =>
   Effect.gen(function* () {
-    const report = yield* checkServers(access)
+    const report = options.fromExport === true ? yield* checkPapra(access.papra) : yield* checkServers(access)
     const missing = requiredPapraPermissions(direction, use).filter(
       (permission) => !report.papraKey.permissions.includes(permission),
     )

@@ -6,14 +6,18 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { CONFIG_FILE_NAME, type PaperbridgeConfig } from "../config/config.js"
+import type * as Redacted from "effect/Redacted"
+import { CONFIG_FILE_NAME } from "../config/config.js"
 import { ConfigError } from "../config/errors.js"
 import { type LoadedConfig, loadConfig, statePathOf } from "../config/load.js"
 import { applyOverrides } from "../config/overrides.js"
-import { resolveSecrets } from "../config/secrets.js"
+import { resolvePapraSecret, resolveSecrets } from "../config/secrets.js"
 import type { Direction } from "../engine/events.js"
 import type { DocumentFilters, EngineOptions } from "../engine/options.js"
-import { pairOf, type Servers, serverLayers } from "../engine/servers.js"
+import { exportEndpoint } from "../engine/paperless-source.js"
+import { exportLayers, noPaperlessServer, type Servers, serverLayers } from "../engine/servers.js"
+import type { ExportError } from "../export/errors.js"
+import { readExport } from "../export/manifest.js"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import { overridesOf, type SharedFlags } from "./flags.js"
@@ -27,6 +31,8 @@ export interface RunSettings {
   /** `.paperbridge/reports` beside the state file. */
   readonly reportDirectory: string
   readonly engine: Omit<EngineOptions, "onEvent">
+  /** The Paperless-ngx export read instead of the Paperless API, when there is one. */
+  readonly exportLocation: string | undefined
 }
 
 const hasServerFlags = (flags: SharedFlags) =>
@@ -55,6 +61,7 @@ export const loadSettingsConfig = (flags: SharedFlags) =>
       ...flags,
       state: absolute(flags.state),
       secretsFile: absolute(flags.secretsFile),
+      fromExport: absolute(flags.fromExport),
     })
     const config = yield* applyOverrides(
       Option.getOrUndefined(Option.map(base, (loaded) => loaded.config)),
@@ -81,36 +88,61 @@ const filtersOf = (loaded: LoadedConfig): Either.Either<DocumentFilters, ConfigE
   return Either.right({ query, tags, since, limit })
 }
 
-/** Which pair of endpoints (in which direction) the state store keys this config's rows by; needs no secret. */
-export const pairOfConfig = (config: PaperbridgeConfig): Pair => {
-  const paperless = paperlessEndpoint(config.paperless.url)
+/** The export the config names, relative to the config file's directory (a flag's is already absolute). */
+export const exportLocationOf = (loaded: LoadedConfig) =>
+  loaded.config.export === undefined ? undefined : Path.resolve(loaded.directory, loaded.config.export)
+
+/**
+ * Which pair of endpoints (in which direction) the state store keys this config's rows by; needs
+ * no secret. An export's endpoint comes from the instance it was made on, so its manifest is read.
+ */
+export const pairOfConfig = (loaded: LoadedConfig): Effect.Effect<Pair, ExportError> => {
+  const config = loaded.config
   const papra = papraEndpoint(config.papra.url, config.papra.organizationId)
-  return config.direction === "paperless-to-papra"
-    ? { source: paperless, target: papra }
-    : { source: papra, target: paperless }
+  const location = exportLocationOf(loaded)
+  if (location !== undefined)
+    return Effect.scoped(
+      Effect.map(readExport(location), (contents) => ({ source: exportEndpoint(contents), target: papra })),
+    )
+  const paperless = paperlessEndpoint(config.paperless?.url ?? "")
+  return Effect.succeed(
+    config.direction === "paperless-to-papra"
+      ? { source: paperless, target: papra }
+      : { source: papra, target: paperless },
+  )
 }
 
-/** The two servers with their credentials, from the environment or the secrets file. */
+const papraServerOf = (loaded: LoadedConfig, apiKey: Redacted.Redacted<string>): Servers["papra"] => ({
+  url: loaded.config.papra.url,
+  apiKey,
+  organizationId: loaded.config.papra.organizationId,
+})
+
+/** The two servers with their credentials, from the environment or the secrets file (Papra's alone for an export). */
 export const serversOf = (loaded: LoadedConfig) =>
+  loaded.config.paperless === undefined || loaded.config.export !== undefined
+    ? Effect.map(
+        resolvePapraSecret(loaded),
+        (apiKey): Servers => ({ paperless: noPaperlessServer, papra: papraServerOf(loaded, apiKey) }),
+      )
+    : apiServersOf(loaded, loaded.config.paperless.url)
+
+const apiServersOf = (loaded: LoadedConfig, paperlessUrl: string) =>
   Effect.map(
     resolveSecrets(loaded),
     (secrets): Servers => ({
       paperless: {
-        url: loaded.config.paperless.url,
+        url: paperlessUrl,
         auth:
           secrets.paperless._tag === "Token"
             ? PaperlessAuth.token(secrets.paperless.token)
             : PaperlessAuth.credentials(secrets.paperless.username, secrets.paperless.password),
       },
-      papra: {
-        url: loaded.config.papra.url,
-        apiKey: secrets.papraApiKey,
-        organizationId: loaded.config.papra.organizationId,
-      },
+      papra: papraServerOf(loaded, secrets.papraApiKey),
     }),
   )
 
-export const settingsOf = (loaded: LoadedConfig, servers: Servers) =>
+export const settingsOf = (loaded: LoadedConfig) =>
   Effect.gen(function* () {
     const config = loaded.config
     const statePath = statePathOf(loaded)
@@ -119,8 +151,9 @@ export const settingsOf = (loaded: LoadedConfig, servers: Servers) =>
       direction: config.direction,
       statePath,
       reportDirectory: Path.join(Path.dirname(statePath), "reports"),
+      exportLocation: exportLocationOf(loaded),
       engine: {
-        pair: pairOf(servers, config.direction),
+        pair: yield* pairOfConfig(loaded),
         direction: config.direction,
         file: config.file,
         versions: config.versions,
@@ -132,12 +165,23 @@ export const settingsOf = (loaded: LoadedConfig, servers: Servers) =>
     } satisfies RunSettings
   })
 
-/** Both clients and the state store; `concurrency` also bounds each client's requests in flight. */
-export const runLayers = (servers: Servers, settings: RunSettings, statePath: string = settings.statePath) =>
-  Layer.mergeAll(
-    serverLayers(servers, { concurrency: Math.max(8, settings.engine.concurrency * 2) }),
+/**
+ * Both clients (or the export and Papra's) and the state store; `concurrency` also bounds each
+ * client's requests in flight.
+ */
+export const runLayers = (
+  servers: Servers,
+  settings: RunSettings,
+  statePath: string = settings.statePath,
+) => {
+  const clients = { concurrency: Math.max(8, settings.engine.concurrency * 2) }
+  return Layer.mergeAll(
+    settings.exportLocation === undefined
+      ? serverLayers(servers, clients)
+      : exportLayers(settings.exportLocation, servers.papra, clients),
     StateStore.layer({ path: statePath }),
   )
+}
 
 /**
  * Config, secrets and a check of both servers: what plan, migrate and verify do before the engine.
@@ -147,8 +191,8 @@ export const prepareRun = (flags: SharedFlags, use: PapraUse) =>
   Effect.gen(function* () {
     const loaded = yield* loadSettingsConfig(flags)
     const servers = yield* serversOf(loaded)
-    const settings = yield* settingsOf(loaded, servers)
-    yield* preflight(servers, settings.direction, use)
+    const settings = yield* settingsOf(loaded)
+    yield* preflight(servers, settings.direction, use, { fromExport: settings.exportLocation !== undefined })
     return { servers, settings }
   })
 

@@ -24,7 +24,7 @@ export const statusCommand = Command.make("status", { ...sharedOptions, json: ou
           : `No state file at ${statePath}: nothing has been migrated with this configuration yet.`,
       )
     }
-    const pair = pairOfConfig(loaded.config)
+    const pair = yield* pairOfConfig(loaded)
     const view = yield* Effect.gen(function* () {
       const store = yield* StateStore
       return {

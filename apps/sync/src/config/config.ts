@@ -103,9 +103,16 @@ export const SecretValues = Schema.Struct({
 })
 export type SecretValues = typeof SecretValues.Type
 
-export const PaperbridgeConfig = Schema.Struct({
+const PaperbridgeConfigFields = Schema.Struct({
   $schema: Schema.optional(Schema.String),
-  paperless: PaperlessSettings,
+  /** Absent when the source is an export: then no Paperless server is reached. */
+  paperless: Schema.optional(PaperlessSettings),
+  export: Schema.optional(
+    Schema.NonEmptyTrimmedString.annotations({
+      description:
+        "A Paperless-ngx document_exporter output (its folder or ZIP) read instead of the Paperless API, relative to this file's directory",
+    }),
+  ),
   papra: PapraSettings,
   direction: Schema.optionalWith(Direction.annotations({ description: "Which way documents travel" }), {
     default: () => "paperless-to-papra" as const,
@@ -165,6 +172,22 @@ export const PaperbridgeConfig = Schema.Struct({
     }),
   ),
 })
+/**
+ * Paperless is the source either through its API (`paperless`) or through an export (`export`);
+ * an export is carried to Papra (into a Paperless-ngx server it is not carried yet).
+ */
+export const PaperbridgeConfig = PaperbridgeConfigFields.pipe(
+  Schema.filter((config) => {
+    if (config.export === undefined && config.paperless === undefined)
+      return { path: ["paperless"], message: "is missing (or name a Paperless-ngx export with export)" }
+    if (config.export !== undefined && config.direction !== "paperless-to-papra")
+      return {
+        path: ["direction"],
+        message: "an export is carried to Papra only (direction paperless-to-papra)",
+      }
+    return true
+  }),
+)
 export type PaperbridgeConfig = typeof PaperbridgeConfig.Type
 export type PaperbridgeConfigJson = typeof PaperbridgeConfig.Encoded
 

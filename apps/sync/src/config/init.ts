@@ -17,7 +17,10 @@ export const SECRETS_FILE_NAME = "paperbridge.secrets.json"
 
 /** What `paperbridge init` learnt from its questions or flags. */
 export interface InitAnswers {
-  readonly paperless: { readonly url: string; readonly auth?: PaperlessAuthMethod | undefined }
+  /** Absent when Paperless documents come from an export. */
+  readonly paperless?: { readonly url: string; readonly auth?: PaperlessAuthMethod | undefined } | undefined
+  /** A Paperless-ngx export (folder or ZIP), relative to the config file's directory. */
+  readonly export?: string | undefined
   readonly papra: { readonly url: string; readonly organizationId: string }
   readonly direction?: Direction | undefined
   readonly file?: FileChoice | undefined
@@ -57,7 +60,11 @@ export const renderInit = (answers: InitAnswers): Either.Either<InitFiles, Confi
   const hasSecrets = Object.keys(secrets).length > 0
   const candidate = {
     $schema: `./${SCHEMA_FILE_NAME}`,
-    paperless: { url: answers.paperless.url, auth: answers.paperless.auth ?? "token" },
+    paperless:
+      answers.paperless === undefined
+        ? undefined
+        : { url: answers.paperless.url, auth: answers.paperless.auth ?? "token" },
+    export: answers.export,
     papra: answers.papra,
     direction: answers.direction,
     file: answers.file,

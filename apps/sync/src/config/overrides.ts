@@ -20,6 +20,7 @@ export interface ConfigOverrides {
   readonly tags?: ReadonlyArray<string> | undefined
   readonly since?: string | undefined
   readonly limit?: number | undefined
+  readonly exportLocation?: string | undefined
 }
 
 /** The flag each overridable field comes from, so an error names what the user typed. */
@@ -35,6 +36,7 @@ export const OVERRIDE_FLAGS: Readonly<Record<string, string>> = {
   rate: "--rate",
   statePath: "--state",
   secretsFile: "--secrets-file",
+  export: "--from-export",
   "filters.query": "--query",
   "filters.tags": "--tag",
   "filters.since": "--since",
@@ -69,11 +71,18 @@ export const applyOverrides = (
       rate: overrides.rate,
       statePath: overrides.statePath,
       secretsFile: overrides.secretsFile,
+      export: overrides.exportLocation,
     }),
-    paperless: {
-      ...encoded.paperless,
-      ...defined({ url: overrides.paperlessUrl, auth: overrides.paperlessAuth }),
-    },
+    ...(encoded.paperless === undefined &&
+    overrides.paperlessUrl === undefined &&
+    overrides.paperlessAuth === undefined
+      ? {}
+      : {
+          paperless: {
+            ...encoded.paperless,
+            ...defined({ url: overrides.paperlessUrl, auth: overrides.paperlessAuth }),
+          },
+        }),
     papra: {
       ...encoded.papra,
       ...defined({ url: overrides.papraUrl, organizationId: overrides.papraOrganizationId }),

@@ -72,6 +72,7 @@ const whereToPut = (loaded: LoadedConfig) =>
   `set it in the environment${loaded.config.secretsFile === undefined ? " or in a secrets file named by secretsFile" : ` or in ${loaded.config.secretsFile}`}`
 
 const paperlessFrom = (loaded: LoadedConfig, values: SecretValues): PaperlessCredentials | string => {
+  if (loaded.config.paperless === undefined) return "paperless is not configured"
   if (loaded.config.paperless.auth === "token") {
     return values.PAPERLESS_TOKEN === undefined
       ? `paperless.auth is "token" but PAPERLESS_TOKEN is not set: ${whereToPut(loaded)}`
@@ -104,3 +105,16 @@ export const resolveSecrets = (
     }
     return { paperless, papraApiKey }
   })
+
+/** A run from an export reaches Papra only: its key is the one secret it needs. */
+export const resolvePapraSecret = (
+  loaded: LoadedConfig,
+): Effect.Effect<Redacted.Redacted<string>, ConfigError, FileSystem.FileSystem> =>
+  Effect.flatMap(secretValues(loaded), (values) =>
+    values.PAPRA_API_KEY === undefined
+      ? new ConfigError({
+          source: loaded.file,
+          problems: [`PAPRA_API_KEY is not set: ${whereToPut(loaded)}`],
+        })
+      : Effect.succeed(values.PAPRA_API_KEY),
+  )

@@ -37,6 +37,7 @@ import type { EntityKind, Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import { MappingFailed } from "./errors.js"
 import type { DefinitionCounts, DefinitionKind, Direction, SyncEvent } from "./events.js"
+import { PaperlessSource } from "./paperless-source.js"
 import { loadLinks, saveNewLinks } from "./stored-links.js"
 
 const collect = <A, E>(stream: Stream.Stream<A, E>) =>
@@ -62,10 +63,14 @@ export const readPapraDefinitions = (papra: PapraClientShape): Effect.Effect<Pap
 /** Both sides' definitions and the stored links, as one mapping context. */
 export const loadContext = (pair: Pair, direction: Direction, config: MappingConfig) =>
   Effect.gen(function* () {
-    const paperless = yield* PaperlessClient
     const papra = yield* PapraClient
+    // Paperless as the source may be an export: its definitions come through the source seam.
+    const readPaperless =
+      direction === "paperless-to-papra"
+        ? Effect.flatMap(PaperlessSource, (source) => source.definitions)
+        : Effect.flatMap(PaperlessClient, readPaperlessDefinitions)
     const [paperlessDefinitions, papraDefinitions, links] = yield* Effect.all(
-      [readPaperlessDefinitions(paperless), readPapraDefinitions(papra), loadLinks(pair, direction)],
+      [readPaperless, readPapraDefinitions(papra), loadLinks(pair, direction)],
       { concurrency: 3 },
     )
     return mappingContext({ paperless: paperlessDefinitions, papra: papraDefinitions, config, links })

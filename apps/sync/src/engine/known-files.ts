@@ -1,9 +1,4 @@
-import {
-  DocumentId,
-  PaperlessApiError,
-  PaperlessClient,
-  type Document as PaperlessDocument,
-} from "@paperbridge/paperless"
+import { PaperlessApiError, type Document as PaperlessDocument } from "@paperbridge/paperless"
 import { PapraApiError } from "@paperbridge/papra"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
@@ -13,6 +8,7 @@ import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
 import type { ChangeHint, Transferred } from "./carry.js"
 import type { EngineOptions } from "./options.js"
+import { PaperlessSource } from "./paperless-source.js"
 import { carriedVersion } from "./paperless-versions.js"
 import type { RunState } from "./run-state.js"
 
@@ -99,22 +95,9 @@ export const withKnownFile = <E, R, E2, R2>(
     return moved
   })
 
-/**
- * The Paperless checksum(s) of the file a run would download, without downloading it: 3.0 lists
- * every version's SHA-256 on the document; 2.20 has them only in `/metadata/` (one small request).
- */
+/** The Paperless checksum(s) of the file a run would read, without reading it (see `PaperlessSource`). */
 export const paperlessFileFingerprint = (state: RunState, document: PaperlessDocument) =>
-  Effect.gen(function* () {
-    const versions = document.versions ?? []
-    if (versions.length > 0)
-      return `${state.options.file}:${versions
-        .map((version) => version.checksum)
-        .sort()
-        .join(",")}`
-    const paperless = yield* PaperlessClient
-    const metadata = yield* paperless.documents.metadata(DocumentId.make(document.id))
-    return `${state.options.file}:${metadata.original_checksum}:${metadata.archive_checksum ?? ""}`
-  })
+  Effect.flatMap(PaperlessSource, (source) => source.fingerprint(document, state.options.file))
 
 // Paperless's clock and this machine's differ a little: a `modified` this close to the base counts as later.
 const CLOCK_SLACK_MS = 5 * 60_000
@@ -140,12 +123,9 @@ export const carriedFileChanged = (
       hint.baseSavedAt === undefined ||
       Date.parse(document.modified) >= DateTime.toEpochMillis(hint.baseSavedAt) - CLOCK_SLACK_MS
     if (!hint.metadataMoved && !modifiedSinceBase) return false
-    const paperless = yield* PaperlessClient
-    const metadata = yield* paperless.documents.metadata(DocumentId.make(document.id))
-    const checksum =
-      options.file === "archive"
-        ? (metadata.archive_checksum ?? metadata.original_checksum)
-        : metadata.original_checksum
+    const source = yield* PaperlessSource
+    const checksum = yield* source.fileChecksum(document, options.file)
+    if (checksum === undefined) return false
     // 2.20 keeps MD5s, 3.0 SHA-256s.
     const held = checksum.length === 64 ? link.sha256 : link.md5
     return held !== null && held.toLowerCase() !== checksum.toLowerCase()

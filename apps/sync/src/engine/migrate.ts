@@ -7,7 +7,6 @@ import {
   paperlessDocumentAsMapped,
   paperlessDocumentToPapra,
 } from "@paperbridge/mapping"
-import { DocumentId, PaperlessClient } from "@paperbridge/paperless"
 import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -23,6 +22,7 @@ import { scopedTempDirectory } from "../transfer/spool.js"
 import { prepareDefinitions } from "./definitions.js"
 import type { DefinitionCounts, RunSummary } from "./events.js"
 import type { EngineOptions } from "./options.js"
+import { PaperlessSource } from "./paperless-source.js"
 import { papraFileIndex } from "./papra-index.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
@@ -82,9 +82,10 @@ const writeRelations = (state: RunState) =>
       const link = yield* store.links.findTarget(state.pair, "document", sourceId)
       if (Option.isNone(link)) continue
       if (state.options.direction === "paperless-to-papra") {
-        const paperless = yield* PaperlessClient
         const papra = yield* PapraClient
-        const document = yield* paperless.documents.get(DocumentId.make(Number(sourceId)))
+        const found = yield* Effect.flatMap(PaperlessSource, (source) => source.document(Number(sourceId)))
+        if (Option.isNone(found)) continue
+        const document = found.value
         const mapped = paperlessDocumentToPapra(document, context)
         yield* applyToPapra(papra, context, PapraDocumentId.make(link.value.targetId), mapped.document, {
           freshUpload: false,
@@ -215,9 +216,12 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       })
       yield* options.onEvent({ type: "phase", phase: "documents" })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
+      let notCarried: ReadonlyArray<string> = []
       if (options.direction === "paperless-to-papra") {
         const papraIndex = yield* papraFileIndex(papraFiles)
         const source = yield* paperlessSource(options.filters)
+        for (const line of source.notCarried) yield* options.onEvent({ type: "warning", message: line })
+        notCarried = source.notCarried
         yield* forEachDocument(state, source.documents, (document) =>
           carryToPapra(state, document, papraIndex),
         )
@@ -228,7 +232,7 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
       yield* writeRelations(state)
-      const summary = yield* summarize(state, startedAt, lossiness, definitions.counts)
+      const summary = yield* summarize(state, startedAt, [...lossiness, ...notCarried], definitions.counts)
       const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
       const failed = summary.documents.failed
       yield* store.runs.finish(run.id, {

@@ -115,11 +115,13 @@ export const planMigration = (options: PlanOptions) =>
         (needed) => needed,
       )
 
+    let notCarried: ReadonlyArray<string> = []
     if (options.direction === "paperless-to-papra") {
       const papra = yield* PapraClient
       const onPapra = yield* papraFilesBySha256
       const present = yield* presentOnTarget(options, onPapra)
       const source = yield* paperlessSource(options.filters)
+      notCarried = source.notCarried
       yield* forEach(source.documents, (document) =>
         Effect.gen(function* () {
           const sourceId = String(document.id)
@@ -185,6 +187,6 @@ export const planMigration = (options: PlanOptions) =>
       definitions,
       documents: tally,
       linkedWithDifferences,
-      lossiness,
+      lossiness: [...lossiness, ...notCarried],
     } satisfies PlanReport
   })

@@ -5,6 +5,7 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
 import type { Direction } from "./events.js"
+import { paperlessApiSource, paperlessExportSource } from "./paperless-source.js"
 
 /** Where the two servers are and how to authenticate; secrets stay `Redacted`. */
 export interface Servers {
@@ -16,8 +17,11 @@ export interface Servers {
   }
 }
 
-/** Both clients over one fetch-based HTTP client. */
+/** Both clients over one fetch-based HTTP client, and the Paperless API as the Paperless source. */
 export const serverLayers = (servers: Servers, options: { readonly concurrency?: number } = {}) =>
+  Layer.provideMerge(paperlessApiSource(servers.paperless.url), clientLayers(servers, options))
+
+const clientLayers = (servers: Servers, options: { readonly concurrency?: number }) =>
   Layer.mergeAll(
     Paperless.layer({
       baseUrl: servers.paperless.url,
@@ -40,3 +44,30 @@ export const pairOf = (servers: Servers, direction: Direction): Pair => {
     ? { source: paperless, target: papra }
     : { source: papra, target: paperless }
 }
+
+/**
+ * Where a run from an export "reaches" Paperless: the engine's type names a Paperless client for
+ * the other direction, and a run from an export never calls it, so it gets one that reaches no
+ * server (`.invalid` never resolves) rather than one that could write somewhere by mistake.
+ */
+export const noPaperlessServer: Servers["paperless"] = {
+  url: "http://paperless.invalid",
+  auth: Paperless.PaperlessAuth.token(""),
+}
+
+/** A `document_exporter` output (folder or ZIP) as the Paperless source, and Papra as the target. */
+export const exportLayers = (
+  location: string,
+  papra: Servers["papra"],
+  options: { readonly concurrency?: number } = {},
+) =>
+  Layer.mergeAll(
+    paperlessExportSource(location),
+    Paperless.layer({ baseUrl: noPaperlessServer.url, auth: noPaperlessServer.auth }),
+    Papra.layer({
+      baseUrl: papra.url,
+      apiKey: papra.apiKey,
+      organizationId: papra.organizationId,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    }),
+  ).pipe(Layer.provide(FetchHttpClient.layer))

@@ -1,11 +1,9 @@
-import type { DocumentQuery, Document as PaperlessDocument, PaperlessError } from "@paperbridge/paperless"
-import { PaperlessClient } from "@paperbridge/paperless"
 import type { PapraDocumentListItem, PapraError } from "@paperbridge/papra"
 import { PapraClient } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { InvalidFilter } from "./errors.js"
 import type { DocumentFilters } from "./options.js"
+import { PaperlessSource } from "./paperless-source.js"
 
 /**
  * `--limit N` means the next N documents that need work (not linked yet, changed since the last
@@ -48,36 +46,9 @@ export const forEachNeedingWork = <A, B, E, R, E2, R2>(
   })
 }
 
-/** How many documents a run visits, for a progress bar: unknown with a limit (see `forEachNeedingWork`). */
-const totalOf = (count: number, filters: DocumentFilters) => (filters.limit === undefined ? count : undefined)
-
 /** The Paperless documents a run covers, oldest id first so progress is stable across runs. */
 export const paperlessSource = (filters: DocumentFilters) =>
-  Effect.gen(function* () {
-    const paperless = yield* PaperlessClient
-    const query: { -readonly [K in keyof DocumentQuery]?: DocumentQuery[K] } & { ordering: string } = {
-      ordering: "id",
-    }
-    if (filters.query !== undefined) query.query = filters.query
-    if (filters.since !== undefined) query.modified__gt = filters.since
-    if (filters.tags !== undefined && filters.tags.length > 0) {
-      const ids: Array<number> = []
-      for (const name of filters.tags) {
-        const found = yield* Stream.runCollect(paperless.tags.stream({ name__iexact: name }))
-        const tag = [...found].find((candidate) => candidate.name.toLowerCase() === name.toLowerCase())
-        if (tag === undefined)
-          return yield* new InvalidFilter({ filter: "tag", reason: `Paperless has no tag named "${name}"` })
-        ids.push(tag.id)
-      }
-      query.tags__id__all = ids
-    }
-    const first = yield* paperless.documents.list({ ...query, page_size: 1 })
-    const documents: Stream.Stream<PaperlessDocument, PaperlessError> = paperless.documents.stream({
-      ...query,
-      page_size: 100,
-    })
-    return { total: totalOf(first.count, filters), documents }
-  })
+  Effect.flatMap(PaperlessSource, (source) => source.documents(filters))
 
 /** The Papra documents a run covers. Papra has no "changed since": `since` compares `createdAt`. */
 export const papraSource = (filters: DocumentFilters) =>
@@ -102,7 +73,10 @@ export const papraSource = (filters: DocumentFilters) =>
       documents = Stream.filter(documents, (document) => Date.parse(document.createdAt) > since)
     }
     return {
-      total: wanted.length === 0 && filters.since === undefined ? totalOf(page.total, filters) : undefined,
+      total:
+        wanted.length === 0 && filters.since === undefined && filters.limit === undefined
+          ? page.total
+          : undefined,
       documents,
     }
   })

@@ -7,7 +7,7 @@ import {
   paperlessDocumentAsMapped,
   paperlessDocumentToPapra,
 } from "@paperbridge/mapping"
-import { DocumentId, PaperlessClient, type Document as PaperlessDocument } from "@paperbridge/paperless"
+import type { Document as PaperlessDocument } from "@paperbridge/paperless"
 import {
   PapraApiError,
   PapraClient,
@@ -28,6 +28,7 @@ import { spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
 import { carriedFileChanged, paperlessFileFingerprint, withKnownFile } from "./known-files.js"
+import { PaperlessSource } from "./paperless-source.js"
 import { carriedVersion, versionLoss } from "./paperless-versions.js"
 import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
@@ -89,9 +90,12 @@ const embeddedAsInput = (embedded: PapraEmbeddedCustomProperty): unknown => {
   }
 }
 
-const asComparable = (value: PapraPropertyValue): unknown =>
+/** Papra reads an empty relation list back as no value (Paperless exports keep `[]`): the two are one. */
+const asComparable = (value: unknown): unknown =>
   Array.isArray(value)
-    ? [...value].sort()
+    ? value.length === 0
+      ? null
+      : [...value].sort()
     : typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)
       ? value.slice(0, 10)
       : value
@@ -147,7 +151,8 @@ export const papraDrift = (
     propertiesToSet: [...wantedValues]
       .filter(
         ([id, value]) =>
-          canonicalJson(currentValues.get(id)?.value ?? null) !== canonicalJson(asComparable(value)),
+          canonicalJson(asComparable(currentValues.get(id)?.value ?? null)) !==
+          canonicalJson(asComparable(value)),
       )
       .map(([id, value]) => ({ id, value })),
     propertiesToClear: fillOnly
@@ -293,14 +298,15 @@ const transfer = (
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
-    const paperless = yield* PaperlessClient
+    const source = yield* PaperlessSource
     const papra = yield* PapraClient
     const sourceId = String(document.id)
     const version = carriedVersion(document, state.options.versions)
-    const file = yield* paperless.files.download(DocumentId.make(document.id), {
-      original: state.options.file === "original",
-      ...(version === undefined || version.leftBehind === 0 ? {} : { version: version.id }),
-    })
+    const file = yield* source.download(
+      document,
+      state.options.file,
+      version === undefined || version.leftBehind === 0 ? undefined : version.id,
+    )
     const spooled = yield* spool(file.stream, state.tempDirectory, `paperless-${document.id}`)
     // 3.0 lists each version's SHA-256: a damaged download is caught before anything is sent.
     if (state.options.file === "original" && version !== undefined && version.sha256 !== spooled.sha256)

@@ -7,6 +7,7 @@ import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
 import { loadContext } from "./definitions.js"
 import type { EngineOptions } from "./options.js"
+import { PaperlessSource } from "./paperless-source.js"
 import type { DriftProblem, VerifyReport } from "./reports.js"
 import { paperlessPatch } from "./to-paperless.js"
 import { driftFields, papraDrift } from "./to-papra.js"
@@ -45,9 +46,10 @@ export const verify = (options: VerifyOptions) =>
 
     const checkToPapra = (link: Link) =>
       Effect.gen(function* () {
-        const paperless = yield* PaperlessClient
         const papra = yield* PapraClient
-        const source = yield* orMissing(paperless.documents.get(DocumentId.make(Number(link.sourceId))))
+        const source = yield* Effect.flatMap(PaperlessSource, (paperless) =>
+          paperless.document(Number(link.sourceId)),
+        )
         if (Option.isNone(source))
           return [problem(link, "missing-on-source", "the Paperless document is gone or in the trash")]
         const target = yield* orMissing(papra.documents.get(PapraDocumentId.make(link.targetId)))
@@ -105,7 +107,13 @@ export const verify = (options: VerifyOptions) =>
 
     const drift = yield* Effect.forEach(
       links,
-      (link) => (options.direction === "paperless-to-papra" ? checkToPapra(link) : checkToPaperless(link)),
+      (
+        link,
+      ): Effect.Effect<
+        ReadonlyArray<Drift>,
+        Effect.Effect.Error<ReturnType<typeof checkToPapra | typeof checkToPaperless>>,
+        Effect.Effect.Context<ReturnType<typeof checkToPapra | typeof checkToPaperless>>
+      > => (options.direction === "paperless-to-papra" ? checkToPapra(link) : checkToPaperless(link)),
       { concurrency: options.concurrency },
     )
     return { direction: options.direction, checked: links.length, drift: drift.flat() } satisfies VerifyReport

@@ -110,6 +110,21 @@ describe("paperbridge.json", () => {
     }
   })
 
+  it("takes an export instead of a Paperless server, and wants one of the two", () => {
+    const papra = minimal.papra
+    const config = Either.getOrThrow(
+      parseConfig(JSON.stringify({ papra, export: "exports/paperless.zip" }), "paperbridge.json"),
+    )
+    expect(config).toMatchObject({ export: "exports/paperless.zip", direction: "paperless-to-papra" })
+    expect(config.paperless).toBeUndefined()
+    expect(problemsOf({ papra })).toEqual([
+      "paperbridge.json: paperless: is missing (or name a Paperless-ngx export with export)",
+    ])
+    expect(problemsOf({ papra, export: "e.zip", direction: "papra-to-paperless" })).toEqual([
+      "paperbridge.json: direction: an export is carried to Papra only (direction paperless-to-papra)",
+    ])
+  })
+
   it("publishes a JSON Schema that describes every field", () => {
     const schema = JSON.parse(configJsonSchemaText()) as {
       properties: Record<string, { properties?: Record<string, unknown> }>
@@ -119,6 +134,7 @@ describe("paperbridge.json", () => {
     expect(Object.keys(schema.properties)).toEqual([
       "$schema",
       "paperless",
+      "export",
       "papra",
       "direction",
       "file",
@@ -131,7 +147,8 @@ describe("paperbridge.json", () => {
       "secretsFile",
       "secrets",
     ])
-    expect(schema.required).toEqual(["paperless", "papra"])
+    // paperless or export: the one the run reads Paperless documents from (checked on load).
+    expect(schema.required).toEqual(["papra"])
     expect(schema.additionalProperties).toBe(false)
     expect(schema.properties.papra?.properties?.url).toMatchObject({ format: "uri" })
     expect(schema.properties.papra?.properties?.organizationId).toMatchObject({

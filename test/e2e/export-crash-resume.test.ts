@@ -1,0 +1,101 @@
+import { spawn } from "node:child_process"
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import { createInterface } from "node:readline"
+import { fileURLToPath } from "node:url"
+import { startPapraSimulator } from "@paperbridge/testkit"
+import { describe, expect, it } from "vitest"
+import {
+  expectedOnPapra,
+  fixtureOf,
+  papraServers,
+  rawManifest,
+  runExportMigration,
+  tempDirectory,
+} from "./from-export.js"
+import { papraUploads, papraView, requestActedOn } from "./world.js"
+
+const here = Path.dirname(fileURLToPath(import.meta.url))
+const childScript = Path.join(here, "child", "migrate-export.ts")
+const papraUpload = /^\/api\/organizations\/[^/]+\/documents$/
+
+/** Runs the child migration and SIGKILLs it once `killAt` resolves; answers whether it was killed. */
+const runChild = (env: Record<string, string>, killAt: Promise<void>) =>
+  new Promise<{ killed: boolean; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", childScript], {
+      cwd: Path.resolve(here, ".."),
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    })
+    let stderr = ""
+    let killed = false
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk)
+    })
+    child.on("error", reject)
+    child.on("exit", () => resolve({ killed, stderr }))
+    killAt.then(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      killed = true
+      child.kill("SIGKILL")
+    })
+    createInterface({ input: child.stdout }).once("line", () => child.stdin.end("go\n"))
+  })
+
+describe("a migration from an export SIGKILLed mid-upload and run again", () => {
+  it.each([
+    { version: "3.0.5", variant: "b-zip", nth: 3 },
+    { version: "2.20.15", variant: "c-filename-format-split-manifest", nth: 5 },
+  ] as const)(
+    "$version $variant, killed at upload $nth: every document on Papra exactly once",
+    async ({ version, variant, nth }) => {
+      const papra = await startPapraSimulator({ extractionDelayMs: 5 })
+      const directory = await tempDirectory()
+      try {
+        const location = fixtureOf(version, variant)
+        const statePath = Path.join(directory, "state.db")
+        const reportDirectory = Path.join(directory, "reports")
+        // The upload is accepted and stored, its answer held: the child dies never knowing.
+        const gate = requestActedOn(papra.faults, { method: "POST", path: papraUpload }, nth)
+        const run = await runChild(
+          {
+            PB_E2E_EXPORT: location,
+            PB_E2E_PAPRA_URL: papra.url,
+            PB_E2E_PAPRA_API_KEY: papra.apiKey,
+            PB_E2E_PAPRA_ORG_ID: papra.organizationId,
+            PB_E2E_STATE_PATH: statePath,
+            PB_E2E_REPORT_DIR: reportDirectory,
+          },
+          gate.acted,
+        )
+        gate.release()
+        expect(run.killed, `the child was killed (${run.stderr})`).toBe(true)
+
+        const expected = expectedOnPapra(await rawManifest(version))
+        const resumed = await runExportMigration({ location, papra, statePath, reportDirectory })
+        expect(resumed.documents.failed).toBe(0)
+        const { count, view } = await papraView(papraServers(papra))
+        expect(count).toBe(expected.size)
+        expect([...view.values()].map((document) => (document as { name: string }).name).sort()).toEqual(
+          [...expected.keys()].sort(),
+        )
+        // Each file was accepted once: the one whose answer was lost is found, not sent again.
+        const accepted = papraUploads(papra).filter(
+          (request) => request.status >= 200 && request.status < 300,
+        )
+        expect(accepted).toHaveLength(expected.size)
+
+        const again = await runExportMigration({ location, papra, statePath, reportDirectory })
+        expect(again.documents).toMatchObject({
+          uploaded: 0,
+          updated: 0,
+          failed: 0,
+          unchanged: expected.size,
+        })
+      } finally {
+        await papra.close()
+        await Fs.rm(directory, { recursive: true, force: true })
+      }
+    },
+  )
+})

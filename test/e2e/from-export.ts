@@ -1,0 +1,194 @@
+import * as Fs from "node:fs/promises"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { defaultMappingConfig } from "@paperbridge/mapping"
+import { PaperlessAuth } from "@paperbridge/paperless"
+import {
+  type DocumentFilters,
+  exportLayers,
+  type MigrationResult,
+  migrate,
+  PaperlessSource,
+  papraEndpoint,
+  type Servers,
+  StateStore,
+  type SyncEvent,
+} from "@paperbridge/sync"
+import type { PapraSimulator } from "@paperbridge/testkit"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+/**
+ * The Paperless-ngx export suites: a real `document_exporter` output (vendored in
+ * test/fixtures/paperless-export) migrated into a simulator, and what the manifest says it holds,
+ * read here with plain JSON so the expectation does not share code with the reader under test.
+ */
+
+export const exportFixtures = Path.resolve(
+  Path.dirname(fileURLToPath(import.meta.url)),
+  "../fixtures/paperless-export",
+)
+
+export const VERSIONS = ["3.0.5", "2.20.15"] as const
+export type ExportVersion = (typeof VERSIONS)[number]
+export const VARIANTS = [
+  "a-plain",
+  "b-zip",
+  "c-filename-format-split-manifest",
+  "d-no-archive-no-thumbnail",
+] as const
+
+export const fixtureOf = (version: ExportVersion, variant: (typeof VARIANTS)[number]) =>
+  Path.join(exportFixtures, `paperless-${version}`, variant)
+
+/** Papra's half of the servers; Paperless is not reached by an export run (see `exportLayers`). */
+export type PapraServer = Pick<PapraSimulator, "url" | "apiKey" | "organizationId">
+
+export const papraServers = (papra: PapraServer): Servers => ({
+  paperless: { url: "http://paperless.invalid", auth: PaperlessAuth.token("") },
+  papra: { url: papra.url, apiKey: Redacted.make(papra.apiKey), organizationId: papra.organizationId },
+})
+
+export interface ExportRun {
+  readonly location: string
+  readonly papra: PapraServer
+  readonly statePath: string
+  readonly reportDirectory: string
+  readonly file?: "original" | "archive"
+  readonly onEvent?: (event: SyncEvent) => void
+  readonly concurrency?: number
+  readonly filters?: DocumentFilters
+}
+
+/** One migration from the export into Papra, as the CLI's `--from-export` runs it. */
+export const runExportMigration = (run: ExportRun): Promise<MigrationResult> =>
+  Effect.gen(function* () {
+    const source = yield* PaperlessSource
+    return yield* migrate({
+      pair: { source: source.endpoint, target: papraEndpoint(run.papra.url, run.papra.organizationId) },
+      direction: "paperless-to-papra",
+      file: run.file ?? "original",
+      concurrency: run.concurrency ?? 4,
+      filters: run.filters ?? {},
+      mapping: defaultMappingConfig,
+      reportDirectory: run.reportDirectory,
+      onEvent: (event) => Effect.sync(() => run.onEvent?.(event)),
+    })
+  }).pipe(
+    Effect.provide(
+      Layer.mergeAll(
+        exportLayers(run.location, papraServers(run.papra).papra),
+        StateStore.layer({ path: run.statePath }),
+      ),
+    ),
+    Effect.runPromise,
+  )
+
+export const tempDirectory = () => Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-export-"))
+
+/** A writable copy of a fixture, to damage or change. */
+export const copyOf = async (location: string) => {
+  const directory = await tempDirectory()
+  const copy = Path.join(directory, Path.basename(location))
+  await Fs.cp(location, copy, { recursive: true })
+  await Fs.chmod(copy, 0o755)
+  for (const entry of await Fs.readdir(copy, { recursive: true }))
+    await Fs.chmod(Path.join(copy, entry), 0o755).catch(() => undefined)
+  return copy
+}
+
+interface RawRecord {
+  readonly model: string
+  readonly pk: number
+  readonly fields: Record<string, unknown>
+  readonly __exported_file_name__?: string
+}
+
+/** The plain manifest of a generation (variant a: the same instance as the other three). */
+export const rawManifest = async (version: ExportVersion) =>
+  JSON.parse(
+    await Fs.readFile(Path.join(fixtureOf(version, "a-plain"), "manifest.json"), "utf8"),
+  ) as ReadonlyArray<RawRecord>
+
+/** The password hashes in a manifest: what must never leave it. */
+export const secretsOf = (manifest: ReadonlyArray<RawRecord>) =>
+  manifest.filter((record) => record.model === "auth.user").map((record) => String(record.fields.password))
+
+/**
+ * What Papra must show for each carried document, by name, from the manifest: the newest
+ * version's file, the root's metadata; trashed documents absent; tag children as "Parent/Child";
+ * classifiers and the ASN as properties; select values as labels; notes with their text.
+ */
+export const expectedOnPapra = (manifest: ReadonlyArray<RawRecord>) => {
+  const of = (model: string) => manifest.filter((record) => record.model === model)
+  const name = (model: string, pk: unknown) =>
+    of(model).find((record) => record.pk === pk)?.fields.name as string | undefined
+  const tagPath = (pk: number): string => {
+    const tag = of("documents.tag").find((record) => record.pk === pk)
+    const parent = tag?.fields.tn_parent
+    const own = String(tag?.fields.name)
+    return typeof parent === "number" ? `${tagPath(parent)}/${own}` : own
+  }
+  const documents = of("documents.document")
+  const expected = new Map<string, Record<string, unknown>>()
+  for (const root of documents) {
+    if (root.fields.root_document !== null && root.fields.root_document !== undefined) continue
+    if (root.fields.deleted_at !== null && root.fields.deleted_at !== undefined) continue
+    const newest =
+      documents
+        .filter((record) => record.fields.root_document === root.pk)
+        .sort((a, b) => Number(a.fields.version_index) - Number(b.fields.version_index))
+        .at(-1) ?? root
+    const properties: Record<string, unknown> = {}
+    const classifiers = [
+      ["Correspondent", "documents.correspondent", root.fields.correspondent],
+      ["Document type", "documents.documenttype", root.fields.document_type],
+      ["Storage path", "documents.storagepath", root.fields.storage_path],
+    ] as const
+    for (const [property, model, pk] of classifiers) if (pk !== null) properties[property] = name(model, pk)
+    if (root.fields.archive_serial_number !== null) properties.ASN = root.fields.archive_serial_number
+    for (const instance of of("documents.customfieldinstance").filter(
+      (record) => record.fields.document === root.pk,
+    )) {
+      const field = of("documents.customfield").find((record) => record.pk === instance.fields.field)
+      const type = String(field?.fields.data_type)
+      const fields = instance.fields
+      const value =
+        type === "select"
+          ? (
+              field?.fields.extra_data as { select_options: Array<{ id: string; label: string }> } | undefined
+            )?.select_options.find((option) => option.id === fields.value_select)?.label
+          : type === "date" && typeof fields.value_date === "string"
+            ? `${fields.value_date}T00:00:00.000Z`
+            : [
+                fields.value_text,
+                fields.value_long_text,
+                fields.value_url,
+                fields.value_bool,
+                fields.value_int,
+                fields.value_float,
+                fields.value_monetary,
+              ].find((candidate) => candidate !== null && candidate !== undefined)
+      if (value !== undefined) properties[String(field?.fields.name)] = value
+    }
+    expected.set(String(root.fields.title), {
+      name: root.fields.title,
+      originalName: newest.fields.original_filename,
+      mimeType: newest.fields.mime_type,
+      documentDate: root.fields.created,
+      content: newest.fields.content,
+      tags: (root.fields.tags as Array<number>).map(tagPath).sort(),
+      properties,
+      notes: of("documents.note")
+        .filter((note) => note.fields.document === root.pk)
+        .map((note) => String(note.fields.note)),
+    })
+  }
+  return expected
+}
+
+/** Every POST, PATCH, PUT and DELETE the simulator was sent. */
+export const writesTo = (papra: PapraSimulator) =>
+  papra.requests.filter((request) => request.method !== "GET" && request.method !== "HEAD").length
