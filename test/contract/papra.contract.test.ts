@@ -193,8 +193,8 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
     it("lists documents page by page, without content, and counts them", async () => {
       const { all, page, stats } = await run((papra) =>
         Effect.all({
-          all: Stream.runCollect(papra.documents.list({ pageSize: 1 })),
-          page: papra.documents.page({ pageIndex: 0, pageSize: 2 }),
+          all: Stream.runCollect(papra.documents.stream({ pageSize: 1 })),
+          page: papra.documents.list({ pageIndex: 0, pageSize: 2 }),
           stats: papra.documents.statistics(),
         }),
       )
@@ -212,7 +212,7 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
     it("searches content, names and nothing", async () => {
       const ids = (query: string) =>
         run((papra) =>
-          Stream.runCollect(papra.documents.list({ searchQuery: query })).pipe(
+          Stream.runCollect(papra.documents.stream({ searchQuery: query })).pipe(
             Effect.map((found) => Chunk.toArray(found).map((document) => document.id)),
           ),
         )
@@ -298,7 +298,7 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
           const tagged = yield* papra.documents.get(textDoc.id)
           const listed = yield* papra.tags.list()
           const bySearch = yield* Stream.runCollect(
-            papra.documents.list({ searchQuery: `tag:"${first.name}"` }),
+            papra.documents.stream({ searchQuery: `tag:"${first.name}"` }),
           )
           yield* papra.documents.removeTag(textDoc.id, first.id)
           yield* papra.documents.removeTag(textDoc.id, first.id)
@@ -483,8 +483,8 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
           yield* papra.documents.delete(textDoc.id)
           yield* papra.documents.batchTrash({ documentIds: [blobDoc.id] })
           const trashed = yield* papra.documents.get(textDoc.id)
-          const active = yield* Stream.runCollect(papra.documents.list())
-          const deleted = yield* Stream.runCollect(papra.documents.listDeleted({ pageSize: 1 }))
+          const active = yield* Stream.runCollect(papra.documents.stream())
+          const deleted = yield* Stream.runCollect(papra.documents.streamDeleted({ pageSize: 1 }))
           const found = yield* papra.documents.findBySha256(textFile.sha256)
           const renamed = yield* papra.documents.update(textDoc.id, { notes: "edited in the trash" })
           const file = yield* papra.documents.download(textDoc.id)
@@ -567,7 +567,7 @@ const contractSuite = (start: () => Promise<PapraTarget>) => {
     it("answers 401, not 403, to a key without the permission", async () => {
       if (target.createApiKey === undefined) return
       const readOnly = target.createApiKey(["documents:read"])
-      const list = await run((papra) => papra.documents.page({ pageIndex: 0, pageSize: 1 }), {
+      const list = await run((papra) => papra.documents.list({ pageIndex: 0, pageSize: 1 }), {
         apiKey: readOnly,
       })
       expect(list.total).toBeGreaterThan(0)

@@ -66,7 +66,7 @@ const papraTrash = (w: World) =>
   onServers(
     w,
     Effect.flatMap(PapraClient, (papra) =>
-      Stream.runCollect(papra.documents.listDeleted()).pipe(
+      Stream.runCollect(papra.documents.streamDeleted()).pipe(
         Effect.map((documents) => Chunk.toReadonlyArray(documents).map((document) => document.id as string)),
       ),
     ),

@@ -65,7 +65,7 @@ describe("Paperless → Papra onto a file already on Papra", () => {
 
     const documents = await Effect.gen(function* () {
       const papra = yield* PapraClient
-      const listed = yield* collect(papra.documents.list())
+      const listed = yield* collect(papra.documents.stream())
       return yield* Effect.forEach(listed, (document) => papra.documents.get(document.id))
     }).pipe(Effect.provide(serverLayers(world.servers)), Effect.runPromise)
     expect(documents).toHaveLength(1)

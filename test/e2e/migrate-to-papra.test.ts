@@ -15,7 +15,7 @@ afterEach(async () => {
 const papraDocuments = (w: World) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
-    return Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.list()))
+    return Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.stream()))
   }).pipe(Effect.provide(serverLayers(w.servers)), Effect.runPromise)
 
 describe.each(["3.0", "2.20"] as const)("Paperless %s → Papra migration", (generation) => {

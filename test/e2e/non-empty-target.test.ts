@@ -17,7 +17,7 @@ const papraState = (w: World) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
     return {
-      documents: Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.list())),
+      documents: Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.stream())),
       tags: yield* papra.tags.list(),
       properties: yield* papra.customProperties.list(),
     }

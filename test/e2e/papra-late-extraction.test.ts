@@ -19,7 +19,7 @@ afterEach(async () => {
 const papraContent = (w: World) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
-    const [listed] = Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.list()))
+    const [listed] = Chunk.toReadonlyArray(yield* Stream.runCollect(papra.documents.stream()))
     if (listed === undefined) return undefined
     const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
     return { id: listed.id as string, content: document.content }

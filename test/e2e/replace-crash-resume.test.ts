@@ -37,7 +37,7 @@ const cases = (["3.0", "2.20"] as const).flatMap((generation) =>
 
 const papraTrash = (w: World) =>
   Effect.flatMap(PapraClient, (papra) =>
-    Stream.runCollect(papra.documents.listDeleted()).pipe(
+    Stream.runCollect(papra.documents.streamDeleted()).pipe(
       Effect.map((documents) => Chunk.toReadonlyArray(documents).map((document) => document.id as string)),
     ),
   ).pipe(Effect.provide(serverLayers(w.servers)), Effect.runPromise)

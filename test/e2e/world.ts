@@ -206,7 +206,7 @@ const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) =>
 export const papraDocuments = (servers: Servers) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
-    const listed = yield* collect(papra.documents.list())
+    const listed = yield* collect(papra.documents.stream())
     return yield* Effect.forEach(listed, (document) => papra.documents.get(document.id), { concurrency: 8 })
   }).pipe(Effect.provide(serverLayers(servers)), Effect.runPromise)
 

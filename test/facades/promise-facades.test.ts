@@ -106,7 +106,8 @@ const papraSide: Side = {
       requestCount: () => sim.requests.length,
       listNames: async () => {
         const found: Array<string> = []
-        for await (const document of client.documents.list()) found.push(document.name.replace(/\.txt$/, ""))
+        for await (const document of client.documents.stream())
+          found.push(document.name.replace(/\.txt$/, ""))
         return found.sort()
       },
       getName: async (id) => (await client.documents.get(String(id))).name.replace(/\.txt$/, ""),

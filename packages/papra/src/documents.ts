@@ -238,16 +238,16 @@ export const documentRoutes = {
 
 export interface PapraDocuments {
   /** Every document matching the query (trash excluded), fetched page by page as the stream is pulled. */
-  readonly list: (query?: PapraDocumentQuery) => Stream.Stream<PapraDocumentListItem, PapraError>
-  /** One page, with the server's total count. */
-  readonly page: (
+  readonly stream: (query?: PapraDocumentQuery) => Stream.Stream<PapraDocumentListItem, PapraError>
+  /** One page, with the server's total count (`list` is one page in both clients, `stream` all of them). */
+  readonly list: (
     query: PapraDocumentQuery & { readonly pageIndex: number; readonly pageSize: number },
   ) => Effect.Effect<
     { readonly documents: ReadonlyArray<PapraDocumentListItem>; readonly total: number },
     PapraError
   >
   /** The trash. Trashed documents stay readable by id; only a session can restore or purge them. */
-  readonly listDeleted: (options?: {
+  readonly streamDeleted: (options?: {
     readonly pageSize?: number
   }) => Stream.Stream<PapraDocumentRecord, PapraError>
   readonly get: (id: PapraDocumentId) => Effect.Effect<PapraDocument, PapraError>
@@ -283,7 +283,7 @@ export interface PapraDocuments {
   /**
    * The document (active first, then trashed) whose original bytes have this SHA-256, if any:
    * the way to find the twin after a 409, or to reconcile an upload whose answer was lost.
-   * Scans the organization; to match many files, index `list()` and `listDeleted()` once instead.
+   * Scans the organization; to match many files, index `stream()` and `streamDeleted()` once instead.
    */
   readonly findBySha256: (sha256: string) => Effect.Effect<Option.Option<PapraDocumentBase>, PapraError>
   /**
@@ -326,7 +326,7 @@ export const makeDocuments = (
     documentId,
   })
 
-  const page: PapraDocuments["page"] = (query) =>
+  const list: PapraDocuments["list"] = (query) =>
     withOrg((org) =>
       encodeBody(r.list, PageQuery, query).pipe(
         Effect.flatMap((encoded) =>
@@ -335,10 +335,10 @@ export const makeDocuments = (
       ),
     ).pipe(Effect.map((body) => ({ documents: body.documents, total: body.documentsCount })))
 
-  const list: PapraDocuments["list"] = (query = {}) => {
+  const stream: PapraDocuments["stream"] = (query = {}) => {
     const pageSize = query.pageSize ?? maxPageSize
     return paginate(pageSize, (pageIndex) =>
-      Effect.map(page({ ...query, pageIndex, pageSize }), ({ documents, total }) => ({
+      Effect.map(list({ ...query, pageIndex, pageSize }), ({ documents, total }) => ({
         items: documents,
         total,
       })),
@@ -357,7 +357,7 @@ export const makeDocuments = (
       ),
     )
 
-  const listDeleted: PapraDocuments["listDeleted"] = (options = {}) => {
+  const streamDeleted: PapraDocuments["streamDeleted"] = (options = {}) => {
     const pageSize = options.pageSize ?? maxPageSize
     return paginate(pageSize, (pageIndex) =>
       windowPage(r.listDeleted, (org) => ({ organizationId: org }), { pageIndex, pageSize }).pipe(
@@ -445,8 +445,8 @@ export const makeDocuments = (
     encodeBody(r.list, Sha256, sha256.toLowerCase()).pipe(
       Effect.flatMap((hash) =>
         Stream.concat<PapraDocumentBase, PapraError, never, PapraDocumentBase, PapraError, never>(
-          list(),
-          listDeleted(),
+          stream(),
+          streamDeleted(),
         ).pipe(
           Stream.filter((document) => document.originalSha256Hash === hash),
           Stream.runHead,
@@ -497,8 +497,8 @@ export const makeDocuments = (
 
   return {
     list,
-    page,
-    listDeleted,
+    stream,
+    streamDeleted,
     get,
     upload,
     update,

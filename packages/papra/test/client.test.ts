@@ -38,7 +38,12 @@ describe("requests", () => {
       const { seen, client } = clientWith(() => replay("documents.list.search.json"))
       const papra = yield* client
       const found = yield* Stream.runCollect(
-        papra.documents.list({ searchQuery: "marmalade", sortField: "name", sortOrder: "asc", pageSize: 10 }),
+        papra.documents.stream({
+          searchQuery: "marmalade",
+          sortField: "name",
+          sortOrder: "asc",
+          pageSize: 10,
+        }),
       )
       expect(Chunk.size(found)).toBe(1)
       expect(Object.fromEntries(seen[0]?.url.searchParams ?? [])).toEqual({
@@ -58,7 +63,7 @@ describe("requests", () => {
       const error = yield* Effect.flip(papra.tags.create({ name: "Bad color", color: "red" }))
       expect(error._tag).toBe("PapraRequestError")
       expect(error._tag === "PapraRequestError" && error.field).toBe("color")
-      const pageError = yield* Effect.flip(papra.documents.page({ pageIndex: 0, pageSize: 1000 }))
+      const pageError = yield* Effect.flip(papra.documents.list({ pageIndex: 0, pageSize: 1000 }))
       expect(pageError._tag === "PapraRequestError" && pageError.field).toBe("pageSize")
       const patchError = yield* Effect.flip(papra.documents.update(docId, {}))
       expect(patchError._tag).toBe("PapraRequestError")
@@ -216,12 +221,12 @@ describe("paging", () => {
   it.effect("streams every document page by page and stops at the total", () =>
     Effect.gen(function* () {
       const { seen, client } = clientWith(pagedServer(250))
-      const all = yield* Stream.runCollect((yield* client).documents.list())
+      const all = yield* Stream.runCollect((yield* client).documents.stream())
       expect(Chunk.size(all)).toBe(250)
       expect(seen.map((request) => request.url.searchParams.get("pageIndex"))).toEqual(["0", "1", "2"])
 
       const exact = clientWith(pagedServer(200))
-      expect(Chunk.size(yield* Stream.runCollect((yield* exact.client).documents.list()))).toBe(200)
+      expect(Chunk.size(yield* Stream.runCollect((yield* exact.client).documents.stream()))).toBe(200)
       expect(exact.seen).toHaveLength(2)
     }),
   )
@@ -229,7 +234,7 @@ describe("paging", () => {
   it.effect("fetches only the pages that are pulled", () =>
     Effect.gen(function* () {
       const { seen, client } = clientWith(pagedServer(250))
-      const firstFive = yield* Stream.runCollect(Stream.take((yield* client).documents.list(), 5))
+      const firstFive = yield* Stream.runCollect(Stream.take((yield* client).documents.stream(), 5))
       expect(Chunk.size(firstFive)).toBe(5)
       expect(seen).toHaveLength(1)
     }),
@@ -238,7 +243,7 @@ describe("paging", () => {
   it.effect("emits a document once when an upload shifts the pages under the stream", () =>
     Effect.gen(function* () {
       const { client } = clientWith(pagedServer(15, 1), {})
-      const all = yield* Stream.runCollect((yield* client).documents.list({ pageSize: 10 }))
+      const all = yield* Stream.runCollect((yield* client).documents.stream({ pageSize: 10 }))
       const ids = Chunk.toArray(all).map((document) => document.id)
       expect(new Set(ids).size).toBe(ids.length)
       expect(ids).toHaveLength(15)

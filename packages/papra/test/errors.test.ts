@@ -59,7 +59,7 @@ describe("error mapping", () => {
 
       const invalid = clientWith(() => replay("documents.list.invalid-sort-field.json"))
       const validation = yield* Effect.flip(
-        (yield* invalid.client).documents.page({ pageIndex: 0, pageSize: 5 }),
+        (yield* invalid.client).documents.list({ pageIndex: 0, pageSize: 5 }),
       )
       expect(validation).toMatchObject({ status: 400, code: "server.invalid_request.query" })
       expect(validation._tag === "PapraApiError" && validation.details[0]?.path).toBe("sortField")

@@ -36,7 +36,7 @@ export const papraFileIndex = (index: Map<string, string>) =>
   Effect.map(
     Effect.cached(
       Effect.flatMap(PapraClient, (papra) =>
-        Stream.runForEach(papra.documents.list(), (document) =>
+        Stream.runForEach(papra.documents.stream(), (document) =>
           Effect.sync(() => {
             if (!index.has(document.originalSha256Hash)) index.set(document.originalSha256Hash, document.id)
           }),

@@ -54,12 +54,12 @@ export const paperlessSource = (filters: DocumentFilters) =>
 export const papraSource = (filters: DocumentFilters) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
-    const page = yield* papra.documents.page({
+    const page = yield* papra.documents.list({
       pageIndex: 0,
       pageSize: 1,
       ...(filters.query === undefined ? {} : { searchQuery: filters.query }),
     })
-    let documents: Stream.Stream<PapraDocumentListItem, PapraError> = papra.documents.list(
+    let documents: Stream.Stream<PapraDocumentListItem, PapraError> = papra.documents.stream(
       filters.query === undefined ? {} : { searchQuery: filters.query },
     )
     const wanted = (filters.tags ?? []).map((name) => name.toLowerCase())

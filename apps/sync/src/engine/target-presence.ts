@@ -10,7 +10,7 @@ import type { EngineOptions } from "./options.js"
 export const papraFilesBySha256 = Effect.gen(function* () {
   const papra = yield* PapraClient
   const index = new Map<string, string>()
-  yield* Stream.runForEach(papra.documents.list(), (document) =>
+  yield* Stream.runForEach(papra.documents.stream(), (document) =>
     Effect.sync(() => index.set(document.originalSha256Hash, document.id)),
   )
   return index
