@@ -226,3 +226,26 @@ describe("paperbridge: servers that refuse or cannot be reached (exit 3)", { tim
     expect(run.stderr.join("\n")).toContain("check PAPERLESS_URL")
   })
 })
+
+describe("paperbridge forget", { timeout: 30_000 }, () => {
+  it("drops the named links, says which were not linked, touches no server, and the next migrate links the copy again", async () => {
+    const w = await start()
+    expect((await runPaperbridge(["migrate", ...w.serverFlags], { env: w.env })).exitCode).toBe(0)
+    const writes = w.writes()
+    const forget = await runPaperbridge(["forget", "1", "999999", ...w.serverFlags], { env: w.env })
+    expect(forget.exitCode).toBe(0)
+    const text = forget.stdout.join("\n")
+    expect(text).toMatch(/document 1: link to doc_\S+ dropped; the next migrate carries it anew/)
+    expect(text).toContain("document 999999: not linked")
+    expect(w.writes()).toEqual(writes)
+    const status = await runPaperbridge(["status", ...w.serverFlags], { env: w.env })
+    expect(status.stdout.join("\n")).toMatch(/Linked: 5 documents/)
+
+    const again = await runPaperbridge(["migrate", "--json", ...w.serverFlags], { env: w.env })
+    expect(again.exitCode).toBe(0)
+    const outcomes = again.stdout
+      .map((line) => JSON.parse(line) as { type: string; sourceId?: string; outcome?: string })
+      .filter((event) => event.type === "document" && event.sourceId === "1")
+    expect(outcomes.map((event) => event.outcome)).toEqual(["linked-existing"])
+  })
+})
