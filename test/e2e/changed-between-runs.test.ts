@@ -200,6 +200,19 @@ describe.each(["3.0", "2.20"] as const)(
   },
 )
 
+/** Two Papra documents, to be carried to Paperless. */
+const papraPair = async (generation: "3.0" | "2.20") => {
+  const w = await startWorld({ generation })
+  world = w
+  w.papra.seed({
+    documents: [
+      { name: "contract.txt", bytes: Buffer.from("A rental contract\n"), mimeType: "text/plain" },
+      { name: "letter.txt", bytes: Buffer.from("A letter from the bank\n"), mimeType: "text/plain" },
+    ],
+  })
+  return w
+}
+
 const trashOnPaperless = (w: World, title: string) =>
   onServers(
     w,
@@ -231,14 +244,7 @@ describe.each(["3.0", "2.20"] as const)(
   "Papra → Paperless %s, the copy on Paperless trashed by hand",
   (generation) => {
     it("is noticed and carried again once the trash no longer holds its twin; never reported unchanged", async () => {
-      const w = await startWorld({ generation })
-      world = w
-      w.papra.seed({
-        documents: [
-          { name: "contract.txt", bytes: Buffer.from("A rental contract\n"), mimeType: "text/plain" },
-          { name: "letter.txt", bytes: Buffer.from("A letter from the bank\n"), mimeType: "text/plain" },
-        ],
-      })
+      const w = await papraPair(generation)
       await runMigration(w, "papra-to-paperless")
       await trashOnPaperless(w, "contract.txt")
 
@@ -277,14 +283,7 @@ describe.each(["3.0", "2.20"] as const)(
     })
 
     it("Papra → Paperless: the run stops before posting anything, and says why", async () => {
-      const w = await startWorld({ generation })
-      world = w
-      w.papra.seed({
-        documents: [
-          { name: "contract.txt", bytes: Buffer.from("A rental contract\n"), mimeType: "text/plain" },
-          { name: "letter.txt", bytes: Buffer.from("A letter from the bank\n"), mimeType: "text/plain" },
-        ],
-      })
+      const w = await papraPair(generation)
       await runMigration(w, "papra-to-paperless")
       await trashOnPaperless(w, "contract.txt")
       await trashOnPaperless(w, "letter.txt")

@@ -1,3 +1,4 @@
+import { CustomFieldDataType } from "@paperbridge/paperless"
 import * as Schema from "effect/Schema"
 
 /**
@@ -36,18 +37,7 @@ export const SelectOptionRecord = Schema.Struct({ id: Schema.String, label: Sche
 
 export const CustomFieldRecord = record("documents.customfield", {
   name: Schema.String,
-  data_type: Schema.Literal(
-    "string",
-    "url",
-    "date",
-    "boolean",
-    "integer",
-    "float",
-    "monetary",
-    "documentlink",
-    "select",
-    "longtext",
-  ),
+  data_type: CustomFieldDataType,
   extra_data: Schema.NullOr(
     Schema.Struct({
       select_options: Schema.optional(Schema.Array(SelectOptionRecord)),
