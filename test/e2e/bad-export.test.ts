@@ -1,32 +1,25 @@
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { startPapraSimulator } from "@paperbridge/testkit"
 import { afterEach, describe, expect, it } from "vitest"
-import { copyOf, fixtureOf, papraServers, runExportMigration, tempDirectory } from "./from-export.js"
+import {
+  cleanUp,
+  copyOf,
+  exportWorld,
+  fixtureOf,
+  papraServers,
+  runExportMigration,
+  tempDirectory,
+  whenDone,
+} from "./from-export.js"
 import { papraView } from "./world.js"
 
-const cleanup: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const step of cleanup.splice(0)) await step()
-})
+afterEach(cleanUp)
 
-const world = async () => {
-  const papra = await startPapraSimulator({ extractionDelayMs: 5 })
-  const directory = await tempDirectory()
-  cleanup.push(async () => {
-    await papra.close()
-    await Fs.rm(directory, { recursive: true, force: true })
-  })
-  return {
-    papra,
-    statePath: Path.join(directory, "state.db"),
-    reportDirectory: Path.join(directory, "reports"),
-  }
-}
+const world = exportWorld
 
 const damaged = async (version: "3.0.5" | "2.20.15", variant: string) => {
   const copy = await copyOf(fixtureOf(version, variant as never))
-  cleanup.push(() => Fs.rm(Path.dirname(copy), { recursive: true, force: true }))
+  whenDone(() => Fs.rm(Path.dirname(copy), { recursive: true, force: true }))
   return copy
 }
 
@@ -92,7 +85,7 @@ describe("a bad export", () => {
   it("a folder that is not an export is refused, and says why", async () => {
     const run = await world()
     const location = await tempDirectory()
-    cleanup.push(() => Fs.rm(location, { recursive: true, force: true }))
+    whenDone(() => Fs.rm(location, { recursive: true, force: true }))
     await Fs.writeFile(Path.join(location, "notes.txt"), "hello")
     await expect(runExportMigration({ location, ...run })).rejects.toThrow(
       /is not a Paperless-ngx export: it has no manifest\.json/,

@@ -1,42 +1,28 @@
 import { createHash } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { type PapraSimulator, startPapraSimulator } from "@paperbridge/testkit"
+import type { PapraSimulator } from "@paperbridge/testkit"
 import { afterEach, describe, expect, it } from "vitest"
 import {
+  cleanUp,
   copyOf,
   expectedOnPapra,
+  exportWorld,
   fixtureOf,
   papraServers,
   rawManifest,
   runExportMigration,
   secretsOf,
-  tempDirectory,
   VARIANTS,
   VERSIONS,
+  whenDone,
   writesTo,
 } from "./from-export.js"
 import { papraView } from "./world.js"
 
-const cleanup: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const step of cleanup.splice(0)) await step()
-})
+afterEach(cleanUp)
 
-const world = async () => {
-  const papra = await startPapraSimulator({ extractionDelayMs: 5 })
-  const directory = await tempDirectory()
-  cleanup.push(async () => {
-    await papra.close()
-    await Fs.rm(directory, { recursive: true, force: true })
-  })
-  return {
-    papra,
-    directory,
-    statePath: Path.join(directory, "state.db"),
-    reportDirectory: Path.join(directory, "reports"),
-  }
-}
+const world = exportWorld
 
 const onPapra = async (papra: PapraSimulator) => {
   const { view } = await papraView(papraServers(papra))
@@ -186,7 +172,7 @@ describe("a newer export of the same instance", () => {
     expect(again.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, unchanged: 9 })
 
     const newer = await copyOf(fixtureOf("3.0.5", "a-plain"))
-    cleanup.push(() => Fs.rm(Path.dirname(newer), { recursive: true, force: true }))
+    whenDone(() => Fs.rm(Path.dirname(newer), { recursive: true, force: true }))
     const manifestPath = Path.join(newer, "manifest.json")
     const manifest = JSON.parse(await Fs.readFile(manifestPath, "utf8")) as Array<{
       model: string

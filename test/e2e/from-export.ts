@@ -15,7 +15,7 @@ import {
   StateStore,
   type SyncEvent,
 } from "@paperbridge/sync"
-import type { PapraSimulator } from "@paperbridge/testkit"
+import { type PapraSimulator, startPapraSimulator } from "@paperbridge/testkit"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -87,6 +87,31 @@ export const runExportMigration = (run: ExportRun): Promise<MigrationResult> =>
   )
 
 export const tempDirectory = () => Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-export-"))
+
+const afterTest: Array<() => Promise<void>> = []
+
+/** Runs `step` when the test ends (`afterEach(cleanUp)`): closing simulators, removing copies. */
+export const whenDone = (step: () => Promise<void>) => void afterTest.push(step)
+
+export const cleanUp = async () => {
+  for (const step of afterTest.splice(0)) await step()
+}
+
+/** A Papra simulator and a state directory for one test, both gone when it ends. */
+export const exportWorld = async () => {
+  const papra = await startPapraSimulator({ extractionDelayMs: 5 })
+  const directory = await tempDirectory()
+  whenDone(async () => {
+    await papra.close()
+    await Fs.rm(directory, { recursive: true, force: true })
+  })
+  return {
+    papra,
+    directory,
+    statePath: Path.join(directory, "state.db"),
+    reportDirectory: Path.join(directory, "reports"),
+  }
+}
 
 /** A writable copy of a fixture, to damage or change. */
 export const copyOf = async (location: string) => {
