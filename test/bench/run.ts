@@ -8,6 +8,7 @@ import { PaperlessAuth } from "@paperbridge/paperless"
 import {
   exportLayers,
   migrate,
+  noPaperlessServer,
   PaperlessSource,
   pairOf,
   papraEndpoint,
@@ -233,7 +234,11 @@ const exportMemory = async (documents: number, bigFileBytes: number) => {
       }).pipe(
         Effect.provide(
           Layer.mergeAll(
-            exportLayers(location, simulators.servers.papra, { concurrency: 8 }),
+            exportLayers(
+              location,
+              { ...simulators.servers, paperless: noPaperlessServer },
+              { concurrency: 8 },
+            ),
             StateStore.layer({ path: Path.join(directory, "state.db") }),
           ),
         ),

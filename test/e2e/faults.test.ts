@@ -1,4 +1,4 @@
-import type { Direction } from "@paperbridge/sync"
+import type { BridgeDirection as Direction } from "@paperbridge/sync"
 import { makeDemoCorpus } from "@paperbridge/sync/demo"
 import type { FaultRule } from "@paperbridge/testkit"
 import { describe, expect, it } from "vitest"

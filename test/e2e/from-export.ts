@@ -9,6 +9,7 @@ import {
   exportLayers,
   type MigrationResult,
   migrate,
+  noPaperlessServer,
   PaperlessSource,
   papraEndpoint,
   type Servers,
@@ -79,7 +80,7 @@ export const runExportMigration = (run: ExportRun): Promise<MigrationResult> =>
   }).pipe(
     Effect.provide(
       Layer.mergeAll(
-        exportLayers(run.location, papraServers(run.papra).papra),
+        exportLayers(run.location, { ...papraServers(run.papra), paperless: noPaperlessServer }),
         StateStore.layer({ path: run.statePath }),
       ),
     ),

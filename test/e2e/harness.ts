@@ -4,7 +4,7 @@ import * as Path from "node:path"
 import { defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessAuth } from "@paperbridge/paperless"
 import {
-  type Direction,
+  type BridgeDirection as Direction,
   type MigrationResult,
   migrate,
   type PlanReport,

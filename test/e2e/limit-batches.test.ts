@@ -1,4 +1,4 @@
-import type { Direction, MigrationResult } from "@paperbridge/sync"
+import type { BridgeDirection as Direction, MigrationResult } from "@paperbridge/sync"
 import { makeDemoCorpus } from "@paperbridge/sync/demo"
 import { afterEach, describe, expect, it } from "vitest"
 import { runMigration, runPlan, startWorld, type World } from "./harness.js"

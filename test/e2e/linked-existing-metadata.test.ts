@@ -1,7 +1,13 @@
 import { defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessClient } from "@paperbridge/paperless"
 import { PapraClient } from "@paperbridge/papra"
-import { type Direction, pairOf, planMigration, StateStore, serverLayers } from "@paperbridge/sync"
+import {
+  type BridgeDirection as Direction,
+  pairOf,
+  planMigration,
+  StateStore,
+  serverLayers,
+} from "@paperbridge/sync"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url"
 import { createClient } from "@libsql/client"
-import { type Direction, LEASE_DURATION, pairOf, StateStore } from "@paperbridge/sync"
+import { type BridgeDirection as Direction, LEASE_DURATION, pairOf, StateStore } from "@paperbridge/sync"
 import { makeDemoCorpus } from "@paperbridge/sync/demo"
 import { clockAhead } from "@paperbridge/testkit"
 import type * as Clock from "effect/Clock"

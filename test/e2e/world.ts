@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url"
 import { PaperlessAuth, PaperlessClient } from "@paperbridge/paperless"
 import { PapraClient, type PapraDocument } from "@paperbridge/papra"
 import {
-  type Direction,
+  type BridgeDirection as Direction,
   type EntityFailure,
   type JournalEntry,
   pairOf,

@@ -44,7 +44,14 @@ export {
 } from "./engine/paperless-source.js"
 export { planMigration } from "./engine/plan.js"
 export type { DriftProblem, PlanReport, VerifyReport } from "./engine/reports.js"
-export { exportLayers, pairOf, type Servers, serverLayers } from "./engine/servers.js"
+export {
+  exportLayers,
+  noPaperlessServer,
+  noPapraServer,
+  pairOf,
+  type Servers,
+  serverLayers,
+} from "./engine/servers.js"
 export { verify } from "./engine/verify.js"
 export * from "./export/errors.js"
 export { DEFAULT_STATE_PATH } from "./state/database.js"

@@ -79,7 +79,7 @@ export interface MappingContext {
 
 export const classifierConfig = (config: MappingConfig, kind: ClassifierKind) => config[kind]
 
-const classifierObjects = (
+export const classifierObjects = (
   paperless: PaperlessDefinitions,
   kind: ClassifierKind,
 ): ReadonlyArray<PaperlessClassifier> =>
@@ -799,23 +799,29 @@ export const planPaperlessDefinitions = (
   return Either.right({ tags, classifiers, customFields, skipped })
 }
 
-/** Body of `PATCH /api/custom_fields/:id/` adding missing options; Paperless wants the full list with the existing ids. */
-export const paperlessFieldOptionsUpdate = (plan: PaperlessFieldPlan, existing: PaperlessCustomField) => {
-  const missing = plan.options.filter((option) => option.existingId === null)
-  if (missing.length === 0) return undefined
-  return {
-    extra_data: {
-      ...existing.extra_data,
-      select_options: [
-        ...(existing.extra_data?.select_options ?? []).map((option) => ({
-          id: option.id,
-          label: optionLabel(option.label),
-        })),
-        ...missing.map((option) => ({ label: option.label })),
-      ],
-    },
-  }
-}
+/** Body of `PATCH /api/custom_fields/:id/` adding these labels; Paperless wants the full list with the existing ids. */
+export const paperlessOptionsAdded = (existing: PaperlessCustomField, labels: ReadonlyArray<string>) =>
+  labels.length === 0
+    ? undefined
+    : {
+        extra_data: {
+          ...existing.extra_data,
+          select_options: [
+            ...(existing.extra_data?.select_options ?? []).map((option) => ({
+              id: option.id,
+              label: optionLabel(option.label),
+            })),
+            ...labels.map((label) => ({ label })),
+          ],
+        },
+      }
+
+/** The options update for a planned field: its options Paperless does not have yet. */
+export const paperlessFieldOptionsUpdate = (plan: PaperlessFieldPlan, existing: PaperlessCustomField) =>
+  paperlessOptionsAdded(
+    existing,
+    plan.options.filter((option) => option.existingId === null).map((option) => option.label),
+  )
 
 // ---------------------------------------------------------------------------------------------
 // Links by name

@@ -79,12 +79,34 @@ export interface Upload {
     file: UploadFile,
     versionLabel?: string,
   ) => Effect.Effect<TaskUuid, PaperlessError>
+  /** `postVersion` of a file on disk, streamed as `postFromPath` does. */
+  readonly postVersionFromPath: (
+    document: number,
+    path: string,
+    options: { readonly filename?: string; readonly mimeType?: string; readonly versionLabel?: string },
+  ) => Effect.Effect<TaskUuid, PaperlessError>
   /** Streams the file from disk (`fs.openAsBlob`): never read whole into memory. */
   readonly postFromPath: (
     path: string,
     options: UploadMetadata & { readonly filename?: string; readonly mimeType?: string },
   ) => Effect.Effect<TaskUuid, PaperlessError>
 }
+
+/** A file on disk as a file-backed Blob, which streams from disk when sent. */
+const fileAt = (path: string, filename: string | undefined, mimeType: string | undefined) =>
+  Effect.tryPromise({
+    try: () => Fs.openAsBlob(path, mimeType === undefined ? {} : { type: mimeType }),
+    catch: (error) =>
+      new PaperlessInvalidRequest({
+        endpoint: ENDPOINT,
+        field: "document",
+        reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+  }).pipe(
+    Effect.map(
+      (blob): UploadFile => ({ file: blob, filename: filename ?? path.split(/[\\/]/).pop() ?? "document" }),
+    ),
+  )
 
 export const makeUpload = (transport: Transport): Upload => {
   const post = (file: UploadFile, metadata: UploadMetadata = {}) =>
@@ -98,7 +120,7 @@ export const makeUpload = (transport: Transport): Upload => {
         TaskUuid,
       )
     })
-  return {
+  const upload: Upload = {
     post,
     postVersion: (document, file, versionLabel) => {
       const form = new FormData()
@@ -114,18 +136,11 @@ export const makeUpload = (transport: Transport): Upload => {
       )
     },
     postFromPath: (path, { filename, mimeType, ...metadata }) =>
-      Effect.tryPromise({
-        try: () => Fs.openAsBlob(path, mimeType === undefined ? {} : { type: mimeType }),
-        catch: (error) =>
-          new PaperlessInvalidRequest({
-            endpoint: ENDPOINT,
-            field: "document",
-            reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
-          }),
-      }).pipe(
-        Effect.flatMap((blob) =>
-          post({ file: blob, filename: filename ?? path.split(/[\\/]/).pop() ?? "document" }, metadata),
-        ),
+      Effect.flatMap(fileAt(path, filename, mimeType), (file) => post(file, metadata)),
+    postVersionFromPath: (document, path, { filename, mimeType, versionLabel }) =>
+      Effect.flatMap(fileAt(path, filename, mimeType), (file) =>
+        upload.postVersion(document, file, versionLabel),
       ),
   }
+  return upload
 }

@@ -6,7 +6,7 @@ import * as Paperless from "@paperbridge/paperless"
 import { PaperlessAuth } from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import {
-  type Direction,
+  type BridgeDirection as Direction,
   migrate,
   pairOf,
   paperlessApiSource,

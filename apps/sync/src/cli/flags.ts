@@ -13,7 +13,9 @@ export const sharedOptions = {
     Options.optional,
   ),
   to: Options.choice("to", ["papra", "paperless"]).pipe(
-    Options.withDescription("Which server documents travel to"),
+    Options.withDescription(
+      "Which server documents travel to (with --from-export: papra, or paperless for a Paperless-ngx that may already hold documents)",
+    ),
     Options.optional,
   ),
   file: Options.choice("file", ["original", "archive"]).pipe(
@@ -90,14 +92,12 @@ export const outputOptions = {
   quiet: Options.boolean("quiet").pipe(Options.withDescription("Print nothing but errors")),
 }
 
-const directionOfTarget = { papra: "paperless-to-papra", paperless: "papra-to-paperless" } as const
-
 /** Pure: the flags as overrides of the config file. */
 export const overridesOf = (flags: SharedFlags): ConfigOverrides => ({
   paperlessUrl: Option.getOrUndefined(flags.paperlessUrl),
   papraUrl: Option.getOrUndefined(flags.papraUrl),
   papraOrganizationId: Option.getOrUndefined(flags.papraOrg),
-  direction: Option.getOrUndefined(Option.map(flags.to, (to) => directionOfTarget[to])),
+  to: Option.getOrUndefined(flags.to),
   file: Option.getOrUndefined(flags.file),
   versions: Option.getOrUndefined(flags.versions),
   concurrency: Option.getOrUndefined(flags.concurrency),

@@ -167,44 +167,96 @@ const writeInitFiles = (configPath: string, answers: InitAnswers) =>
 const placementOf = (flags: InitFlags) =>
   flags.writeSecrets ? "config" : Option.isSome(flags.secretsFile) ? "file" : "environment"
 
+/** Paperless's URL and credentials, checked. */
+const paperlessAnswers = (flags: InitFlags) =>
+  Effect.gen(function* () {
+    const console = yield* CliConsole
+    const url = yield* answer(
+      flags.paperlessUrl,
+      "--paperless-url",
+      Prompt.text({ message: "Paperless-ngx URL", default: "http://localhost:8000" }),
+    )
+    const method: PaperlessAuthMethod = Option.getOrElse(flags.paperlessAuth, () => "token" as const)
+    const credentials = yield* paperlessCredentials(method)
+    const server = yield* checkPaperless({ url, auth: credentials.auth })
+    yield* console.out(
+      `Paperless-ngx ${server.serverVersion ?? "(version not given)"} (API ${server.apiVersion}) at ${url}: credentials accepted.`,
+    )
+    return { url, method, secrets: credentials.secrets }
+  })
+
+/** Writes the files and says where the secrets are, or which to set. */
+const finishInit = (
+  flags: InitFlags,
+  configPath: string,
+  answers: InitAnswers,
+  needed: ReadonlyArray<string>,
+) =>
+  Effect.gen(function* () {
+    const console = yield* CliConsole
+    const placement = placementOf(flags)
+    const files = yield* writeInitFiles(configPath, {
+      ...answers,
+      statePath: Option.getOrUndefined(flags.state),
+      secretsPlacement: placement,
+      secretsFile: Option.getOrUndefined(flags.secretsFile),
+    })
+    const organization = answers.papra === undefined ? "" : ` (organization ${answers.papra.organizationId})`
+    yield* console.out(`Wrote ${configPath} and ${files.schema.name}${organization}.`)
+    if (placement === "environment")
+      yield* console.out(
+        `No secret was written: set ${needed.join(" and ")} in the environment before running paperbridge (or re-run init with --secrets-file).`,
+      )
+    else if (files.secrets !== undefined)
+      yield* console.out(`Secrets are in ${files.secrets.name} (mode 600).`)
+    yield* console.out("Next: `paperbridge plan` to see what a migration would do.")
+  })
+
+const paperlessSecretNames = (method: PaperlessAuthMethod) =>
+  method === "token" ? "PAPERLESS_TOKEN" : "PAPERLESS_USERNAME, PAPERLESS_PASSWORD"
+
 /**
  * `init --from-export`: the export is read through (so a bad one is refused now, naming the
- * problem), Papra is checked, and the config names the export instead of a Paperless server.
+ * problem), the target is checked (Papra, or with `--to paperless` a Paperless-ngx), and the
+ * config names the export instead of a Paperless source server.
  */
 const initFromExport = (flags: InitFlags, location: string, configPath: string) =>
   Effect.gen(function* () {
     const console = yield* CliConsole
-    if (flags.to === "paperless")
-      return yield* new ConfigError({
-        source: "paperbridge init",
-        problems: ["--from-export carries an export to Papra only (--to papra)"],
-      })
     const absolute = Path.resolve(location)
     const contents = yield* Effect.scoped(readExport(absolute))
     const { live, trashed } = exportDocuments(contents)
     yield* console.out(
       `Paperless-ngx ${contents.version} export at ${absolute}: ${live.length} documents${trashed.length > 0 ? ` (and ${trashed.length} in the trash, not carried)` : ""}.`,
     )
+    const exported = Path.relative(Path.dirname(configPath), absolute) || "."
+    if (flags.to === "paperless") {
+      const paperless = yield* paperlessAnswers(flags)
+      return yield* finishInit(
+        flags,
+        configPath,
+        {
+          export: exported,
+          paperless: { url: paperless.url, auth: paperless.method },
+          direction: "paperless-to-paperless",
+          secrets: paperless.secrets,
+        },
+        [paperlessSecretNames(paperless.method)],
+      )
+    }
     const papra = yield* papraAnswers(flags, "paperless-to-papra")
     yield* console.out(`Papra at ${papra.papraUrl}: API key "${papra.keyName}" accepted.`)
-    const placement = placementOf(flags)
-    const files = yield* writeInitFiles(configPath, {
-      export: Path.relative(Path.dirname(configPath), absolute) || ".",
-      papra: { url: papra.papraUrl, organizationId: papra.organizationId },
-      direction: "paperless-to-papra",
-      statePath: Option.getOrUndefined(flags.state),
-      secrets: { PAPRA_API_KEY: papra.apiKey },
-      secretsPlacement: placement,
-      secretsFile: Option.getOrUndefined(flags.secretsFile),
-    })
-    yield* console.out(`Wrote ${configPath} and ${files.schema.name} (organization ${papra.organizationId}).`)
-    if (placement === "environment")
-      yield* console.out(
-        "No secret was written: set PAPRA_API_KEY in the environment before running paperbridge.",
-      )
-    else if (files.secrets !== undefined)
-      yield* console.out(`Secrets are in ${files.secrets.name} (mode 600).`)
-    yield* console.out("Next: `paperbridge plan` to see what a migration would do.")
+    yield* finishInit(
+      flags,
+      configPath,
+      {
+        export: exported,
+        papra: { url: papra.papraUrl, organizationId: papra.organizationId },
+        direction: "paperless-to-papra",
+        secrets: { PAPRA_API_KEY: papra.apiKey },
+      },
+      ["PAPRA_API_KEY"],
+    )
   })
 
 const directionOf = (to: "papra" | "paperless"): Direction =>
@@ -227,41 +279,24 @@ export const initCommand = Command.make("init", initOptions, (flags: InitFlags) 
       })
     if (Option.isSome(flags.fromExport))
       return yield* initFromExport(flags, flags.fromExport.value, configPath)
-    const paperlessUrl = yield* answer(
-      flags.paperlessUrl,
-      "--paperless-url",
-      Prompt.text({ message: "Paperless-ngx URL", default: "http://localhost:8000" }),
-    )
-    const method: PaperlessAuthMethod = Option.getOrElse(flags.paperlessAuth, () => "token" as const)
-    const paperless = yield* paperlessCredentials(method)
+    const paperless = yield* paperlessAnswers(flags)
     const direction = directionOf(flags.to)
-    const server = yield* checkPaperless({ url: paperlessUrl, auth: paperless.auth })
-    yield* console.out(
-      `Paperless-ngx ${server.serverVersion ?? "(version not given)"} (API ${server.apiVersion}) at ${paperlessUrl}: credentials accepted.`,
-    )
     const papra = yield* papraAnswers(flags, direction)
     yield* console.out(`Papra at ${papra.papraUrl}: API key "${papra.keyName}" accepted.`)
-    const placement = placementOf(flags)
-    const files = yield* writeInitFiles(configPath, {
-      paperless: { url: paperlessUrl, auth: method },
-      papra: { url: papra.papraUrl, organizationId: papra.organizationId },
-      direction,
-      statePath: Option.getOrUndefined(flags.state),
-      secrets: { ...paperless.secrets, PAPRA_API_KEY: papra.apiKey },
-      secretsPlacement: placement,
-      secretsFile: Option.getOrUndefined(flags.secretsFile),
-    })
-    yield* console.out(`Wrote ${configPath} and ${files.schema.name} (organization ${papra.organizationId}).`)
-    if (placement === "environment")
-      yield* console.out(
-        `No secret was written: set ${method === "token" ? "PAPERLESS_TOKEN" : "PAPERLESS_USERNAME, PAPERLESS_PASSWORD"} and PAPRA_API_KEY in the environment before running paperbridge (or re-run init with --secrets-file).`,
-      )
-    else if (files.secrets !== undefined)
-      yield* console.out(`Secrets are in ${files.secrets.name} (mode 600).`)
-    yield* console.out("Next: `paperbridge plan` to see what a migration would do.")
+    yield* finishInit(
+      flags,
+      configPath,
+      {
+        paperless: { url: paperless.url, auth: paperless.method },
+        papra: { url: papra.papraUrl, organizationId: papra.organizationId },
+        direction,
+        secrets: { ...paperless.secrets, PAPRA_API_KEY: papra.apiKey },
+      },
+      [paperlessSecretNames(paperless.method), "PAPRA_API_KEY"],
+    )
   }),
 ).pipe(
   Command.withDescription(
-    "Write paperbridge.json after checking both servers and choosing a Papra organization.",
+    "Write paperbridge.json after checking both servers (or an export and its target) and choosing a Papra organization.",
   ),
 )

@@ -21,9 +21,9 @@ import { prepareRun, type RunSettings, runLayers } from "./settings.js"
 const documentTotal = (
   settings: RunSettings,
 ): Effect.Effect<number | undefined, unknown, PaperlessSource | PapraClient> =>
-  settings.direction === "paperless-to-papra"
-    ? Effect.map(paperlessSource(settings.engine.filters), (source) => source.total)
-    : Effect.map(papraSource(settings.engine.filters), (source) => source.total)
+  settings.direction === "papra-to-paperless"
+    ? Effect.map(papraSource(settings.engine.filters), (source) => source.total)
+    : Effect.map(paperlessSource(settings.engine.filters), (source) => source.total)
 
 /** Runs the migration with output in `mode`; answers the engine's summary and the report path. */
 export const runMigrate = (

@@ -83,8 +83,8 @@ export const checkPapra = (access: ServerAccess["papra"]) =>
   )
 
 /**
- * The check before a run: both servers answer (Papra alone when the source is an export), the key
- * holds what the run needs, the organization is the key's.
+ * The check before a run: both servers answer (for an export, its target alone), the key holds
+ * what the run needs, the organization is the key's.
  */
 export const preflight = (
   access: ServerAccess & { readonly papra: { readonly organizationId: string } },
@@ -93,6 +93,10 @@ export const preflight = (
   options: { readonly fromExport?: boolean } = {},
 ) =>
   Effect.gen(function* () {
+    if (options.fromExport === true && direction === "paperless-to-paperless") {
+      yield* checkPaperless(access.paperless)
+      return
+    }
     const report = options.fromExport === true ? yield* checkPapra(access.papra) : yield* checkServers(access)
     const missing = requiredPapraPermissions(direction, use).filter(
       (permission) => !report.papraKey.permissions.includes(permission),
@@ -113,5 +117,4 @@ export const preflight = (
           `Check papra.organizationId (--papra-org); the key can see: ${report.organizations.map((organization) => `${organization.id} (${organization.name})`).join(", ") || "none"}.`,
         ],
       })
-    return report
   })

@@ -11,11 +11,22 @@ import { CONFIG_FILE_NAME } from "../config/config.js"
 import { ConfigError } from "../config/errors.js"
 import { type LoadedConfig, loadConfig, statePathOf } from "../config/load.js"
 import { applyOverrides } from "../config/overrides.js"
-import { resolvePapraSecret, resolveSecrets } from "../config/secrets.js"
+import {
+  type PaperlessCredentials,
+  resolvePaperlessSecret,
+  resolvePapraSecret,
+  resolveSecrets,
+} from "../config/secrets.js"
 import type { Direction } from "../engine/events.js"
 import type { DocumentFilters, EngineOptions } from "../engine/options.js"
 import { exportEndpoint } from "../engine/paperless-source.js"
-import { exportLayers, noPaperlessServer, type Servers, serverLayers } from "../engine/servers.js"
+import {
+  exportLayers,
+  noPaperlessServer,
+  noPapraServer,
+  type Servers,
+  serverLayers,
+} from "../engine/servers.js"
 import type { ExportError } from "../export/errors.js"
 import { readExport } from "../export/manifest.js"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
@@ -98,49 +109,64 @@ export const exportLocationOf = (loaded: LoadedConfig) =>
  */
 export const pairOfConfig = (loaded: LoadedConfig): Effect.Effect<Pair, ExportError> => {
   const config = loaded.config
-  const papra = papraEndpoint(config.papra.url, config.papra.organizationId)
+  // The config's schema makes sure the servers its direction needs are there.
+  const papra = () => papraEndpoint(config.papra?.url ?? "", config.papra?.organizationId ?? "")
+  const paperless = () => paperlessEndpoint(config.paperless?.url ?? "")
   const location = exportLocationOf(loaded)
-  if (location !== undefined)
+  if (location !== undefined) {
+    const target = config.direction === "paperless-to-paperless" ? paperless() : papra()
     return Effect.scoped(
-      Effect.map(readExport(location), (contents) => ({ source: exportEndpoint(contents), target: papra })),
+      Effect.map(readExport(location), (contents) => ({ source: exportEndpoint(contents), target })),
     )
-  const paperless = paperlessEndpoint(config.paperless?.url ?? "")
+  }
   return Effect.succeed(
     config.direction === "paperless-to-papra"
-      ? { source: paperless, target: papra }
-      : { source: papra, target: paperless },
+      ? { source: paperless(), target: papra() }
+      : { source: papra(), target: paperless() },
   )
 }
 
 const papraServerOf = (loaded: LoadedConfig, apiKey: Redacted.Redacted<string>): Servers["papra"] => ({
-  url: loaded.config.papra.url,
+  url: loaded.config.papra?.url ?? "",
   apiKey,
-  organizationId: loaded.config.papra.organizationId,
+  organizationId: loaded.config.papra?.organizationId ?? "",
 })
 
-/** The two servers with their credentials, from the environment or the secrets file (Papra's alone for an export). */
-export const serversOf = (loaded: LoadedConfig) =>
-  loaded.config.paperless === undefined || loaded.config.export !== undefined
-    ? Effect.map(
-        resolvePapraSecret(loaded),
-        (apiKey): Servers => ({ paperless: noPaperlessServer, papra: papraServerOf(loaded, apiKey) }),
-      )
-    : apiServersOf(loaded, loaded.config.paperless.url)
+const paperlessServerOf = (
+  loaded: LoadedConfig,
+  credentials: PaperlessCredentials,
+): Servers["paperless"] => ({
+  url: loaded.config.paperless?.url ?? "",
+  auth:
+    credentials._tag === "Token"
+      ? PaperlessAuth.token(credentials.token)
+      : PaperlessAuth.credentials(credentials.username, credentials.password),
+})
 
-const apiServersOf = (loaded: LoadedConfig, paperlessUrl: string) =>
-  Effect.map(
+/**
+ * The servers a run reaches, with their credentials from the environment or the secrets file:
+ * both, or for an export only its target's (the other reaches nowhere).
+ */
+export const serversOf = (loaded: LoadedConfig) => {
+  const config = loaded.config
+  if (config.direction === "paperless-to-paperless")
+    return Effect.map(
+      resolvePaperlessSecret(loaded),
+      (credentials): Servers => ({ paperless: paperlessServerOf(loaded, credentials), papra: noPapraServer }),
+    )
+  if (config.paperless === undefined || config.export !== undefined)
+    return Effect.map(
+      resolvePapraSecret(loaded),
+      (apiKey): Servers => ({ paperless: noPaperlessServer, papra: papraServerOf(loaded, apiKey) }),
+    )
+  return Effect.map(
     resolveSecrets(loaded),
     (secrets): Servers => ({
-      paperless: {
-        url: paperlessUrl,
-        auth:
-          secrets.paperless._tag === "Token"
-            ? PaperlessAuth.token(secrets.paperless.token)
-            : PaperlessAuth.credentials(secrets.paperless.username, secrets.paperless.password),
-      },
+      paperless: paperlessServerOf(loaded, secrets.paperless),
       papra: papraServerOf(loaded, secrets.papraApiKey),
     }),
   )
+}
 
 export const settingsOf = (loaded: LoadedConfig) =>
   Effect.gen(function* () {
@@ -178,7 +204,7 @@ export const runLayers = (
   return Layer.mergeAll(
     settings.exportLocation === undefined
       ? serverLayers(servers, clients)
-      : exportLayers(settings.exportLocation, servers.papra, clients),
+      : exportLayers(settings.exportLocation, servers, clients),
     StateStore.layer({ path: statePath }),
   )
 }

@@ -32,7 +32,10 @@ const secret = Schema.Redacted(Schema.String.annotations({ message: () => "expec
 const oneOf = <const Literals extends ReadonlyArray<string>>(...literals: Literals) =>
   Schema.Literal(...literals).annotations({
     message: () => ({
-      message: `expected ${literals.map((literal) => `"${literal}"`).join(" or ")}`,
+      message: `expected ${literals
+        .map((literal) => `"${literal}"`)
+        .join(", ")
+        .replace(/, ([^,]*)$/, " or $1")}`,
       override: true,
     }),
   })
@@ -54,7 +57,8 @@ export const PapraSettings = Schema.Struct({
   }),
 })
 
-export const Direction = oneOf("paperless-to-papra", "papra-to-paperless")
+/** `paperless-to-paperless` carries an export (`export`) into the Paperless-ngx at `paperless`. */
+export const Direction = oneOf("paperless-to-papra", "papra-to-paperless", "paperless-to-paperless")
 export type Direction = typeof Direction.Type
 
 /** Which of a Paperless document's files is carried: the upload as it was, or Paperless's archived PDF/A. */
@@ -113,7 +117,8 @@ const PaperbridgeConfigFields = Schema.Struct({
         "A Paperless-ngx document_exporter output (its folder or ZIP) read instead of the Paperless API, relative to this file's directory",
     }),
   ),
-  papra: PapraSettings,
+  /** Absent when an export is carried into Paperless-ngx: then no Papra server is reached. */
+  papra: Schema.optional(PapraSettings),
   direction: Schema.optionalWith(Direction.annotations({ description: "Which way documents travel" }), {
     default: () => "paperless-to-papra" as const,
   }),
@@ -174,17 +179,30 @@ const PaperbridgeConfigFields = Schema.Struct({
 })
 /**
  * Paperless is the source either through its API (`paperless`) or through an export (`export`);
- * an export is carried to Papra (into a Paperless-ngx server it is not carried yet).
+ * an export is carried to Papra, or (`paperless-to-paperless`) into the Paperless-ngx at `paperless`.
  */
 export const PaperbridgeConfig = PaperbridgeConfigFields.pipe(
   Schema.filter((config) => {
-    if (config.export === undefined && config.paperless === undefined)
-      return { path: ["paperless"], message: "is missing (or name a Paperless-ngx export with export)" }
-    if (config.export !== undefined && config.direction !== "paperless-to-papra")
+    const intoPaperless = config.direction === "paperless-to-paperless"
+    if (intoPaperless && config.export === undefined)
       return {
         path: ["direction"],
-        message: "an export is carried to Papra only (direction paperless-to-papra)",
+        message: "paperless-to-paperless carries an export: name the document_exporter output with export",
       }
+    if (config.paperless === undefined && (config.export === undefined || intoPaperless))
+      return {
+        path: ["paperless"],
+        message: intoPaperless
+          ? "is missing: the Paperless-ngx the export is carried into"
+          : "is missing (or name a Paperless-ngx export with export)",
+      }
+    if (config.export !== undefined && config.direction === "papra-to-paperless")
+      return {
+        path: ["direction"],
+        message:
+          "an export is carried to Papra (paperless-to-papra) or into a Paperless-ngx (paperless-to-paperless)",
+      }
+    if (config.papra === undefined && !intoPaperless) return { path: ["papra"], message: "is missing" }
     return true
   }),
 )

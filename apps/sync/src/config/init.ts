@@ -21,7 +21,8 @@ export interface InitAnswers {
   readonly paperless?: { readonly url: string; readonly auth?: PaperlessAuthMethod | undefined } | undefined
   /** A Paperless-ngx export (folder or ZIP), relative to the config file's directory. */
   readonly export?: string | undefined
-  readonly papra: { readonly url: string; readonly organizationId: string }
+  /** Absent when an export is carried into Paperless-ngx. */
+  readonly papra?: { readonly url: string; readonly organizationId: string } | undefined
   readonly direction?: Direction | undefined
   readonly file?: FileChoice | undefined
   readonly concurrency?: number | undefined

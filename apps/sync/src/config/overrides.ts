@@ -10,6 +10,11 @@ export interface ConfigOverrides {
   readonly papraUrl?: string | undefined
   readonly papraOrganizationId?: string | undefined
   readonly direction?: string | undefined
+  /**
+   * `--to`: where documents go. Into Paperless that is from Papra, or from the export when the run
+   * reads one. `direction`, when also given, wins.
+   */
+  readonly to?: "papra" | "paperless" | undefined
   readonly file?: string | undefined
   readonly versions?: string | undefined
   readonly concurrency?: number | undefined
@@ -61,10 +66,20 @@ export const applyOverrides = (
 ): Either.Either<PaperbridgeConfig, ConfigError> => {
   const encoded: Partial<PaperbridgeConfigJson> =
     base === undefined ? {} : Schema.encodeSync(PaperbridgeConfig)(base)
+  const exportLocation = overrides.exportLocation ?? encoded.export
+  const towards =
+    overrides.to === undefined
+      ? undefined
+      : overrides.to === "papra"
+        ? "paperless-to-papra"
+        : exportLocation === undefined
+          ? "papra-to-paperless"
+          : "paperless-to-paperless"
+  const papra = defined({ url: overrides.papraUrl, organizationId: overrides.papraOrganizationId })
   const merged = {
     ...encoded,
     ...defined({
-      direction: overrides.direction,
+      direction: overrides.direction ?? towards,
       file: overrides.file,
       versions: overrides.versions,
       concurrency: overrides.concurrency,
@@ -83,10 +98,12 @@ export const applyOverrides = (
             ...defined({ url: overrides.paperlessUrl, auth: overrides.paperlessAuth }),
           },
         }),
-    papra: {
-      ...encoded.papra,
-      ...defined({ url: overrides.papraUrl, organizationId: overrides.papraOrganizationId }),
-    },
+    // Papra's settings are missing, and said so field by field, unless the run does not reach Papra.
+    ...(encoded.papra === undefined &&
+    Object.keys(papra).length === 0 &&
+    (overrides.direction ?? towards ?? encoded.direction) === "paperless-to-paperless"
+      ? {}
+      : { papra: { ...encoded.papra, ...papra } }),
     filters: {
       ...encoded.filters,
       ...defined({

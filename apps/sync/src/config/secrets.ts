@@ -106,7 +106,18 @@ export const resolveSecrets = (
     return { paperless, papraApiKey }
   })
 
-/** A run from an export reaches Papra only: its key is the one secret it needs. */
+/** A run from an export into Paperless-ngx reaches Paperless only: its credentials are the one secret it needs. */
+export const resolvePaperlessSecret = (
+  loaded: LoadedConfig,
+): Effect.Effect<PaperlessCredentials, ConfigError, FileSystem.FileSystem> =>
+  Effect.flatMap(secretValues(loaded), (values) => {
+    const paperless = paperlessFrom(loaded, values)
+    return typeof paperless === "string"
+      ? new ConfigError({ source: loaded.file, problems: [paperless] })
+      : Effect.succeed(paperless)
+  })
+
+/** A run from an export to Papra reaches Papra only: its key is the one secret it needs. */
 export const resolvePapraSecret = (
   loaded: LoadedConfig,
 ): Effect.Effect<Redacted.Redacted<string>, ConfigError, FileSystem.FileSystem> =>

@@ -36,7 +36,7 @@ import * as Stream from "effect/Stream"
 import type { EntityKind, Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import { MappingFailed } from "./errors.js"
-import type { DefinitionCounts, DefinitionKind, Direction, SyncEvent } from "./events.js"
+import type { BridgeDirection, DefinitionCounts, DefinitionKind, SyncEvent } from "./events.js"
 import { PaperlessSource } from "./paperless-source.js"
 import { loadLinks, saveNewLinks } from "./stored-links.js"
 
@@ -61,7 +61,7 @@ export const readPapraDefinitions = (papra: PapraClientShape): Effect.Effect<Pap
   Effect.all({ tags: papra.tags.list(), properties: papra.customProperties.list() }, { concurrency: 2 })
 
 /** Both sides' definitions and the stored links, as one mapping context. */
-export const loadContext = (pair: Pair, direction: Direction, config: MappingConfig) =>
+export const loadContext = (pair: Pair, direction: BridgeDirection, config: MappingConfig) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
     // Paperless as the source may be an export: its definitions come through the source seam.
@@ -83,17 +83,20 @@ const planOrFail = <A>(plan: Either.Either<A, { readonly message: string }>) =>
   })
 
 /** What a run would create and reuse, without writing anything. */
-export const planDefinitions = (context: MappingContext, direction: Direction) =>
+export const planDefinitions = (context: MappingContext, direction: BridgeDirection) =>
   direction === "paperless-to-papra"
     ? Effect.map(planOrFail(planPapraDefinitions(context)), (plan) => ({ direction, plan }) as const)
     : Effect.map(planOrFail(planPaperlessDefinitions(context)), (plan) => ({ direction, plan }) as const)
 
-interface Countable {
+export interface Countable {
   readonly kind: DefinitionKind
   readonly existingId: unknown
 }
 
-const tally = (items: ReadonlyArray<Countable>, skipped: DefinitionCounts["skipped"]): DefinitionCounts => {
+export const tally = (
+  items: ReadonlyArray<Countable>,
+  skipped: DefinitionCounts["skipped"],
+): DefinitionCounts => {
   const createByKind: Partial<Record<DefinitionKind, number>> = {}
   for (const item of items)
     if (item.existingId === null) createByKind[item.kind] = (createByKind[item.kind] ?? 0) + 1
@@ -157,7 +160,7 @@ const withFoundExisting = (
  * A create is journaled first so a crash between the call and the link leaves a trace; the plan
  * finds the object again by name on the next run, so it is never created twice.
  */
-const journaledCreate = <E>(
+export const journaledCreate = <E>(
   pair: Pair,
   kind: EntityKind,
   sourceId: string,
@@ -186,7 +189,7 @@ const journaledCreate = <E>(
     return targetId
   })
 
-const emitCreated = (
+export const emitCreated = (
   onEvent: (event: SyncEvent) => Effect.Effect<void>,
   kind: DefinitionKind,
   name: string,
@@ -245,20 +248,20 @@ const createOnPapra = (
     return found
   })
 
-const classifierEntity = {
+export const classifierEntity = {
   correspondent: "correspondent",
   documentType: "document_type",
   storagePath: "storage_path",
 } as const satisfies Record<string, EntityKind>
 
-const classifierEventKind = {
+export const classifierEventKind = {
   correspondent: "correspondent",
   documentType: "document-type",
   storagePath: "storage-path",
 } as const satisfies Record<string, DefinitionKind>
 
 /** Objects made by paperbridge never auto-assign themselves to other documents (matching "none"). */
-const noAutoMatching = { matching_algorithm: 0, match: "" } as const
+export const noAutoMatching = { matching_algorithm: 0, match: "" } as const
 
 const createOnPaperless = (
   pair: Pair,
@@ -379,7 +382,7 @@ const settleFoundCreates = (pair: Pair, context: MappingContext) =>
  */
 export const prepareDefinitions = (
   pair: Pair,
-  direction: Direction,
+  direction: BridgeDirection,
   config: MappingConfig,
   onEvent: (event: SyncEvent) => Effect.Effect<void>,
 ) =>

@@ -2,7 +2,17 @@
  * What the engine tells the outside world while it runs. The CLI renders these as progress bars,
  * plain lines or JSON lines; library users subscribe to them. They never carry secrets.
  */
-export type Direction = "paperless-to-papra" | "papra-to-paperless"
+/** Between Paperless-ngx and Papra, either way: the mapping translates between the two models. */
+export type BridgeDirection = "paperless-to-papra" | "papra-to-paperless"
+
+/** A bridge, or a Paperless export carried into another Paperless-ngx (ids moved, nothing translated). */
+export type Direction = BridgeDirection | "paperless-to-paperless"
+
+export const targetSide = (direction: Direction): "paperless" | "papra" =>
+  direction === "paperless-to-papra" ? "papra" : "paperless"
+
+export const isBridge = (direction: Direction): direction is BridgeDirection =>
+  direction !== "paperless-to-paperless"
 
 export type DefinitionKind =
   | "tag"

@@ -1,12 +1,16 @@
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import {
+  type CopyContext,
+  copyContext,
   documentSnapshot,
   lossinessReport,
   mappingContext,
   paperlessDocumentAsMapped,
+  paperlessDocumentToPaperlessCopy,
   paperlessDocumentToPapra,
 } from "@paperbridge/mapping"
+import type { Document as PaperlessDocument } from "@paperbridge/paperless"
 import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -19,8 +23,10 @@ import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { StateStore } from "../state/store.js"
 import { scopedTempDirectory } from "../transfer/spool.js"
+import { loadCopyLinks, prepareCopyDefinitions } from "./copy-definitions.js"
+import { carryCopyToPaperless, copyScope } from "./copy-to-paperless.js"
 import { prepareDefinitions } from "./definitions.js"
-import type { DefinitionCounts, RunSummary } from "./events.js"
+import { type DefinitionCounts, isBridge, type RunSummary, targetSide } from "./events.js"
 import type { EngineOptions } from "./options.js"
 import { PaperlessSource } from "./paperless-source.js"
 import { papraFileIndex } from "./papra-index.js"
@@ -28,7 +34,7 @@ import { type DocumentResult, makeRunState, type RunState, record } from "./run-
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
 import { papraFilesBySha256, presentOnTarget } from "./target-presence.js"
-import { carryToPaperless, relinkOnPaperless } from "./to-paperless.js"
+import { applyToPaperless, carryToPaperless, type PaperlessScope, relinkOnPaperless } from "./to-paperless.js"
 import { applyToPapra, carryToPapra } from "./to-papra.js"
 
 /** `--rate`: at most this many documents started per second; unbounded without it. */
@@ -73,10 +79,11 @@ const forEachDocument = <A, ReadError, CarryError, R>(
 const writeRelations = (state: RunState) =>
   Effect.gen(function* () {
     const pending = yield* Ref.get(state.pendingRelations)
-    if (pending.size === 0) return
+    const direction = state.options.direction
+    if (pending.size === 0 || !isBridge(direction)) return
     yield* state.options.onEvent({ type: "phase", phase: "links" })
     const store = yield* StateStore
-    const links = yield* loadLinks(state.pair, state.options.direction)
+    const links = yield* loadLinks(state.pair, direction)
     const context = mappingContext({ ...state.context, links })
     for (const sourceId of pending) {
       const link = yield* store.links.findTarget(state.pair, "document", sourceId)
@@ -105,6 +112,69 @@ const writeRelations = (state: RunState) =>
         yield* relinkOnPaperless(state, context, sourceId, link.value.targetId)
       }
     }
+  })
+
+/** The relations pass of a copy: the document links of each waiting document, now that their ends are linked. */
+const writeCopyRelations = (state: RunState, copy: CopyRun) =>
+  Effect.gen(function* () {
+    const pending = yield* Ref.get(state.pendingRelations)
+    if (pending.size === 0) return
+    yield* state.options.onEvent({ type: "phase", phase: "links" })
+    const store = yield* StateStore
+    const source = yield* PaperlessSource
+    const documents = (yield* loadCopyLinks(state.pair)).documents
+    const context = copyContext(copy.context.source, { ...copy.context.links, documents })
+    for (const sourceId of pending) {
+      const targetId = documents.get(Number(sourceId))
+      const found = yield* source.document(Number(sourceId))
+      if (targetId === undefined || Option.isNone(found)) continue
+      const mapped = paperlessDocumentToPaperlessCopy(found.value, context)
+      yield* applyToPaperless(copy.scope, targetId, mapped.document, { freshUpload: false })
+      if (mapped.pendingRelations.length > 0)
+        yield* state.options.onEvent({
+          type: "warning",
+          message: `document ${sourceId}: links to documents that were not carried (${mapped.pendingRelations.flatMap((relation) => relation.missing).join(", ")})`,
+        })
+      yield* store.snapshots.save(state.pair, sourceId, documentSnapshot(mapped.document))
+    }
+  })
+
+/** What a copy's documents are mapped with: the source's definitions with their links, and what they may touch. */
+interface CopyRun {
+  readonly context: CopyContext
+  readonly scope: PaperlessScope
+}
+
+/**
+ * Phase one, by direction: definitions made and linked on the target; the context documents are
+ * mapped with (for a copy, the target's definitions stand in as the Paperless side), the counts,
+ * and the run-wide lossiness lines.
+ */
+const definitionsPhase = (options: EngineOptions) =>
+  Effect.gen(function* () {
+    if (!isBridge(options.direction)) {
+      const prepared = yield* prepareCopyDefinitions(options.pair, options.onEvent)
+      return {
+        context: mappingContext({ paperless: prepared.target, config: options.mapping }),
+        counts: prepared.counts,
+        lossiness: prepared.lossiness,
+        copy: {
+          context: prepared.context,
+          scope: copyScope(prepared.context.links, prepared.target),
+        } as CopyRun,
+      }
+    }
+    const definitions = yield* prepareDefinitions(
+      options.pair,
+      options.direction,
+      options.mapping,
+      options.onEvent,
+    )
+    const lossiness = Either.match(lossinessReport(definitions.planned, options.direction), {
+      onLeft: () => [] as ReadonlyArray<string>,
+      onRight: (report) => report.lines,
+    })
+    return { context: definitions.context, counts: definitions.counts, lossiness, copy: undefined }
   })
 
 const unfiltered = (filters: EngineOptions["filters"]) =>
@@ -193,19 +263,11 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       })
       yield* options.onEvent({ type: "phase", phase: "definitions" })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "definitions" })
-      const definitions = yield* prepareDefinitions(
-        options.pair,
-        options.direction,
-        options.mapping,
-        options.onEvent,
-      )
+      const definitions = yield* definitionsPhase(options)
       yield* options.onEvent({ type: "definitions", counts: definitions.counts })
-      const lossiness = Either.match(lossinessReport(definitions.planned, options.direction), {
-        onLeft: () => [] as ReadonlyArray<string>,
-        onRight: (report) => report.lines,
-      })
+      const lossiness = definitions.lossiness
       const tempDirectory = yield* scopedTempDirectory()
-      const papraFiles = options.direction === "paperless-to-papra" ? yield* papraFilesBySha256 : new Map()
+      const papraFiles = targetSide(options.direction) === "papra" ? yield* papraFilesBySha256 : new Map()
       const state = yield* makeRunState({
         runId: run.id,
         pair: options.pair,
@@ -217,21 +279,26 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       yield* options.onEvent({ type: "phase", phase: "documents" })
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
       let notCarried: ReadonlyArray<string> = []
-      if (options.direction === "paperless-to-papra") {
-        const papraIndex = yield* papraFileIndex(papraFiles)
+      const copy = definitions.copy
+      if (options.direction !== "papra-to-paperless") {
+        const carry =
+          copy === undefined
+            ? yield* Effect.map(
+                papraFileIndex(papraFiles),
+                (index) => (document: PaperlessDocument) => carryToPapra(state, document, index),
+              )
+            : (document: PaperlessDocument) => carryCopyToPaperless(state, document, copy.context, copy.scope)
         const source = yield* paperlessSource(options.filters)
         for (const line of source.notCarried) yield* options.onEvent({ type: "warning", message: line })
         notCarried = source.notCarried
-        yield* forEachDocument(state, source.documents, (document) =>
-          carryToPapra(state, document, papraIndex),
-        )
+        yield* forEachDocument(state, source.documents, carry)
       } else {
         const source = yield* papraSource(options.filters)
         yield* forEachDocument(state, source.documents, (document) => carryToPaperless(state, document))
       }
       if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
       yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
-      yield* writeRelations(state)
+      yield* copy === undefined ? writeRelations(state) : writeCopyRelations(state, copy)
       const summary = yield* summarize(state, startedAt, [...lossiness, ...notCarried], definitions.counts)
       const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
       const failed = summary.documents.failed

@@ -33,12 +33,17 @@ export const carriedVersion = (
 export const versionLoss = (
   document: PaperlessDocument,
   choice: EngineOptions["versions"] = "newest",
+  target: "Papra" | "Paperless" = "Papra",
 ): ReadonlyArray<DocumentLoss> => {
   const carried = carriedVersion(document, choice)
   if (carried === undefined || carried.leftBehind === 0) return []
+  const [where, why] =
+    target === "Papra"
+      ? ["on Paperless", "Papra keeps one file per document"]
+      : ["in the source", "the copy starts with that one version"]
   const reason =
     choice === "root"
-      ? "later versions stay behind on Paperless (--versions root carries the first; Papra keeps one file per document)"
-      : "older versions stay behind on Paperless (the newest is carried; Papra keeps one file per document)"
+      ? `later versions stay behind ${where} (--versions root carries the first; ${why})`
+      : `older versions stay behind ${where} (the newest is carried; ${why})`
   return [{ field: "versions", fidelity: "lost", reason }]
 }

@@ -1,10 +1,16 @@
 import {
   canonicalJson,
+  copyContext,
+  copyLinks,
+  copyLossinessLines,
   documentSnapshot,
   lossinessReport,
+  mappingContext,
   paperlessDocumentAsMapped,
+  paperlessDocumentToPaperlessCopy,
   paperlessDocumentToPapra,
   papraDocumentToPaperless,
+  planPaperlessCopy,
 } from "@paperbridge/mapping"
 import { PaperlessClient } from "@paperbridge/paperless"
 import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
@@ -16,15 +22,19 @@ import type { Pair } from "../state/endpoints.js"
 import { snapshotHash } from "../state/snapshots.js"
 import { StateStore } from "../state/store.js"
 import { hasDifferences } from "./carry.js"
+import { countCopyDefinitions, loadCopyDefinitions } from "./copy-definitions.js"
+import { copyScope } from "./copy-to-paperless.js"
 import { countDefinitions, loadContext, planDefinitions } from "./definitions.js"
 import type { LinkedWithDifferences, TargetDifferences } from "./events.js"
+import { type BridgeDirection, isBridge } from "./events.js"
 import { carriedFileChanged } from "./known-files.js"
 import type { EngineOptions } from "./options.js"
+import { PaperlessSource } from "./paperless-source.js"
 import { carriedVersion } from "./paperless-versions.js"
 import type { PlanReport } from "./reports.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { papraFilesBySha256, presentOnTarget } from "./target-presence.js"
-import { paperlessTargetDifferences } from "./to-paperless.js"
+import { paperlessTargetDifferences, papraLinkedScope } from "./to-paperless.js"
 import { papraTargetDifferences } from "./to-papra.js"
 
 type PlanOptions = Omit<EngineOptions, "onEvent" | "rate">
@@ -49,6 +59,35 @@ const againstBase = (pair: Pair, sourceId: string, snapshot: unknown) =>
     }),
   )
 
+/** Definitions and lossiness of a bridge run, and the context its documents are mapped with. */
+const planBridge = (options: PlanOptions, direction: BridgeDirection) =>
+  Effect.gen(function* () {
+    const context = yield* loadContext(options.pair, direction, options.mapping)
+    return {
+      context,
+      definitions: countDefinitions(yield* planDefinitions(context, direction)),
+      lossiness: Either.match(lossinessReport(context, direction), {
+        onLeft: (error) => [`mapping config: ${error.message}`],
+        onRight: (report) => report.lines,
+      }),
+      copy: undefined,
+    }
+  })
+
+/** Definitions and lossiness of a copy into Paperless, and what its documents are mapped with, as planned. */
+const planCopy = (options: PlanOptions) =>
+  Effect.gen(function* () {
+    const { source, target, stored } = yield* loadCopyDefinitions(options.pair)
+    const plan = planPaperlessCopy(source, target, stored)
+    const links = copyLinks(source, target, stored)
+    return {
+      context: mappingContext({ paperless: target, config: options.mapping }),
+      definitions: countCopyDefinitions(plan),
+      lossiness: copyLossinessLines(plan),
+      copy: { context: copyContext(source, links), scope: copyScope(links, target) },
+    }
+  })
+
 /**
  * A dry run: reads both servers and the state store and says what `migrate` would do. It sends
  * no write to either server. (It reads the state store; a caller without a state file gives it a
@@ -57,12 +96,9 @@ const againstBase = (pair: Pair, sourceId: string, snapshot: unknown) =>
 export const planMigration = (options: PlanOptions) =>
   Effect.gen(function* () {
     const store = yield* StateStore
-    const context = yield* loadContext(options.pair, options.direction, options.mapping)
-    const definitions = countDefinitions(yield* planDefinitions(context, options.direction))
-    const lossiness = Either.match(lossinessReport(context, options.direction), {
-      onLeft: (error) => [`mapping config: ${error.message}`],
-      onRight: (report) => report.lines,
-    })
+    const direction = options.direction
+    const planned = isBridge(direction) ? yield* planBridge(options, direction) : yield* planCopy(options)
+    const { context, definitions, lossiness } = planned
     const failedBefore = new Set(
       (yield* store.failures.list(options.pair))
         .filter((failure) => failure.kind === "document")
@@ -116,7 +152,42 @@ export const planMigration = (options: PlanOptions) =>
       )
 
     let notCarried: ReadonlyArray<string> = []
-    if (options.direction === "paperless-to-papra") {
+    if (planned.copy !== undefined) {
+      const copy = planned.copy
+      const paperless = yield* PaperlessClient
+      const source = yield* PaperlessSource
+      const present = yield* presentOnTarget(options, new Map())
+      const server = yield* paperless.server
+      const documents = yield* paperlessSource(options.filters)
+      notCarried = documents.notCarried
+      yield* forEach(documents.documents, (document) =>
+        Effect.gen(function* () {
+          const sourceId = String(document.id)
+          const link = yield* store.links.findTarget(options.pair, "document", sourceId)
+          const mapped = paperlessDocumentToPaperlessCopy(document, copy.context).document
+          if (Option.isSome(link)) {
+            if (present?.has(link.value.targetId) === false) return yield* count(sourceId, "gone")
+            const { unchanged, hint } = yield* againstBase(options.pair, sourceId, documentSnapshot(mapped))
+            if (yield* carriedFileChanged(options, document, link.value, hint))
+              return yield* count(sourceId, "replace")
+            return yield* count(sourceId, unchanged ? "unchanged" : "update")
+          }
+          // The source's checksum finds a twin without a download when it is the kind the target keys by.
+          const checksum = yield* source.fileChecksum(document, "original")
+          const comparable =
+            checksum !== undefined && (checksum.length === 32) === (server.generation === "2.20")
+          const twin = comparable ? yield* paperless.documents.findByChecksum(checksum) : Option.none()
+          if (Option.isSome(twin))
+            yield* noteDifferences(
+              sourceId,
+              String(twin.value.id),
+              document.title,
+              paperlessTargetDifferences(twin.value, mapped, copy.scope),
+            )
+          return yield* count(sourceId, Option.isSome(twin) ? "copy-identical" : "copy")
+        }),
+      )
+    } else if (options.direction === "paperless-to-papra") {
       const papra = yield* PapraClient
       const onPapra = yield* papraFilesBySha256
       const present = yield* presentOnTarget(options, onPapra)
@@ -169,7 +240,7 @@ export const planMigration = (options: PlanOptions) =>
             if (Option.isSome(twin)) {
               const document = yield* papra.documents.get(PapraDocumentId.make(listed.id))
               const mapped = papraDocumentToPaperless(document, context).document
-              const differences = paperlessTargetDifferences(twin.value, mapped, context)
+              const differences = paperlessTargetDifferences(twin.value, mapped, papraLinkedScope(context))
               yield* noteDifferences(listed.id, String(twin.value.id), listed.name, differences)
             }
             return yield* count(listed.id, Option.isSome(twin) ? "copy-identical" : "copy")
@@ -183,7 +254,7 @@ export const planMigration = (options: PlanOptions) =>
       )
     }
     return {
-      direction: options.direction,
+      direction,
       definitions,
       documents: tally,
       linkedWithDifferences,

@@ -2,9 +2,9 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Paperless from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import { type Pair, paperlessEndpoint, papraEndpoint } from "../state/endpoints.js"
-import type { Direction } from "./events.js"
+import type { BridgeDirection } from "./events.js"
 import { paperlessApiSource, paperlessExportSource } from "./paperless-source.js"
 
 /** Where the two servers are and how to authenticate; secrets stay `Redacted`. */
@@ -37,7 +37,7 @@ const clientLayers = (servers: Servers, options: { readonly concurrency?: number
   ).pipe(Layer.provide(FetchHttpClient.layer))
 
 /** The state store's key for this pair of servers in this direction. */
-export const pairOf = (servers: Servers, direction: Direction): Pair => {
+export const pairOf = (servers: Servers, direction: BridgeDirection): Pair => {
   const paperless = paperlessEndpoint(servers.paperless.url)
   const papra = papraEndpoint(servers.papra.url, servers.papra.organizationId)
   return direction === "paperless-to-papra"
@@ -46,28 +46,27 @@ export const pairOf = (servers: Servers, direction: Direction): Pair => {
 }
 
 /**
- * Where a run from an export "reaches" Paperless: the engine's type names a Paperless client for
- * the other direction, and a run from an export never calls it, so it gets one that reaches no
- * server (`.invalid` never resolves) rather than one that could write somewhere by mistake.
+ * Where a run from an export "reaches" the server that is not its target: the engine's types name
+ * both clients, and such a run never calls that one, so it gets one that reaches no server
+ * (`.invalid` never resolves) rather than one that could write somewhere by mistake.
  */
 export const noPaperlessServer: Servers["paperless"] = {
   url: "http://paperless.invalid",
   auth: Paperless.PaperlessAuth.token(""),
 }
 
-/** A `document_exporter` output (folder or ZIP) as the Paperless source, and Papra as the target. */
+export const noPapraServer: Servers["papra"] = {
+  url: "http://papra.invalid",
+  apiKey: Redacted.make(""),
+  organizationId: "none",
+}
+
+/**
+ * A `document_exporter` output (folder or ZIP) as the Paperless source, with the clients of
+ * `servers`: the target's real, the other `noPaperlessServer` or `noPapraServer`.
+ */
 export const exportLayers = (
   location: string,
-  papra: Servers["papra"],
+  servers: Servers,
   options: { readonly concurrency?: number } = {},
-) =>
-  Layer.mergeAll(
-    paperlessExportSource(location),
-    Paperless.layer({ baseUrl: noPaperlessServer.url, auth: noPaperlessServer.auth }),
-    Papra.layer({
-      baseUrl: papra.url,
-      apiKey: papra.apiKey,
-      organizationId: papra.organizationId,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    }),
-  ).pipe(Layer.provide(FetchHttpClient.layer))
+) => Layer.merge(paperlessExportSource(location), clientLayers(servers, options))

@@ -2,7 +2,7 @@ import { emptyLinks, type IdLinks, type NumericLink, type SelectOptionLink } fro
 import * as Effect from "effect/Effect"
 import type { EntityKind, Pair } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
-import type { Direction } from "./events.js"
+import type { BridgeDirection } from "./events.js"
 
 /**
  * The state store keeps links as (kind, source id, target id) strings; the mapping wants them as
@@ -33,19 +33,24 @@ export interface StoredLink {
   readonly targetId: string
 }
 
-const toStored = (direction: Direction, kind: EntityKind, paperless: string, papra: string): StoredLink =>
+const toStored = (
+  direction: BridgeDirection,
+  kind: EntityKind,
+  paperless: string,
+  papra: string,
+): StoredLink =>
   direction === "paperless-to-papra"
     ? { kind, sourceId: paperless, targetId: papra }
     : { kind, sourceId: papra, targetId: paperless }
 
-export const linksToStored = (links: IdLinks, direction: Direction): ReadonlyArray<StoredLink> => [
+export const linksToStored = (links: IdLinks, direction: BridgeDirection): ReadonlyArray<StoredLink> => [
   ...numericKinds.flatMap(([key, kind]) =>
     links[key].map((link: NumericLink) => toStored(direction, kind, String(link.paperless), link.papra)),
   ),
   ...links.selectOptions.map((link) => toStored(direction, "select_option", optionKey(link), link.papra)),
 ]
 
-export const storedToLinks = (stored: ReadonlyArray<StoredLink>, direction: Direction): IdLinks => {
+export const storedToLinks = (stored: ReadonlyArray<StoredLink>, direction: BridgeDirection): IdLinks => {
   const result: { -readonly [K in keyof IdLinks]: Array<IdLinks[K][number]> } = {
     tags: [],
     customFields: [],
@@ -68,13 +73,13 @@ export const storedToLinks = (stored: ReadonlyArray<StoredLink>, direction: Dire
   return result
 }
 
-export const loadLinks = (pair: Pair, direction: Direction) =>
+export const loadLinks = (pair: Pair, direction: BridgeDirection) =>
   Effect.flatMap(StateStore, (store) => store.links.list(pair)).pipe(
     Effect.map((stored) => (stored.length === 0 ? emptyLinks : storedToLinks(stored, direction))),
   )
 
 /** Stores the links the store does not have yet; existing ones are left as they are. */
-export const saveNewLinks = (pair: Pair, direction: Direction, links: IdLinks) =>
+export const saveNewLinks = (pair: Pair, direction: BridgeDirection, links: IdLinks) =>
   Effect.gen(function* () {
     const store = yield* StateStore
     const known = new Set((yield* store.links.list(pair)).map((link) => `${link.kind}\u0000${link.sourceId}`))

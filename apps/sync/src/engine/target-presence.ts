@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { StateStore } from "../state/store.js"
 import { TargetLostLinks } from "./errors.js"
+import { targetSide } from "./events.js"
 import type { EngineOptions } from "./options.js"
 
 /** Every active Papra document by the SHA-256 of its file: how identical files are found. */
@@ -34,8 +35,9 @@ export const presentOnTarget = (
     const store = yield* StateStore
     const linked = (yield* store.links.list(options.pair, "document")).map((link) => link.targetId)
     if (linked.length === 0) return undefined
-    const ids = new Set<string>(options.direction === "paperless-to-papra" ? papraFiles.values() : [])
-    if (options.direction === "papra-to-paperless") {
+    const target = targetSide(options.direction)
+    const ids = new Set<string>(target === "papra" ? papraFiles.values() : [])
+    if (target === "paperless") {
       const paperless = yield* PaperlessClient
       yield* Stream.runForEach(
         paperless.documents.streamFields(["id"], { page_size: ID_PAGE_SIZE }),
@@ -44,7 +46,7 @@ export const presentOnTarget = (
     }
     if (linked.length > 1 && linked.every((id) => !ids.has(id)))
       return yield* new TargetLostLinks({
-        target: options.direction === "paperless-to-papra" ? "Papra" : "Paperless-ngx",
+        target: target === "papra" ? "Papra" : "Paperless-ngx",
         linked: linked.length,
       })
     return ids

@@ -25,8 +25,10 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import type { JournalCompletion } from "../state/journal.js"
+import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
-import { spool } from "../transfer/spool.js"
+import { type SpooledFile, spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
 import { PermanentRefusal, withKnownFile } from "./known-files.js"
@@ -45,6 +47,20 @@ const sameList = (a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>) =>
 
 const sortedNumbers = (values: Iterable<number>) => [...new Set(values)].sort((a, b) => a - b)
 
+/** What a write may clear on a Paperless target: the tags and fields paperbridge manages there, and the target's fields. */
+export interface PaperlessScope {
+  readonly managedTags: ReadonlySet<number>
+  readonly managedFields: ReadonlySet<number>
+  readonly fields: ReadonlyMap<number, { readonly data_type: string }>
+}
+
+/** The scope of a Papra → Paperless run: the linked tags and fields. */
+export const papraLinkedScope = (context: MappingContext): PaperlessScope => ({
+  managedTags: new Set(context.links.tags.map((link) => link.paperless)),
+  managedFields: new Set(context.links.customFields.map((link) => link.paperless)),
+  fields: context.paperlessFields,
+})
+
 /**
  * The PATCH that brings a Paperless document to the mapped metadata. After a fresh upload the
  * document takes exactly the mapped tags and fields (Paperless adds inbox tags and auto-matches on
@@ -56,15 +72,13 @@ const sortedNumbers = (values: Iterable<number>) => [...new Set(values)].sort((a
 export const paperlessPatch = (
   current: PaperlessDocument,
   mapped: MappedPaperlessDocument,
-  context: MappingContext,
+  scope: PaperlessScope,
   options: Pick<ApplyOptions, "freshUpload" | "fillOnly">,
 ): DocumentUpdate => {
   const fillOnly = options.fillOnly === true
-  const managedTags = new Set(context.links.tags.map((link) => link.paperless))
+  const managedTags = scope.managedTags
   const mappedFieldIds = new Set(mapped.customFields.map((entry) => entry.field))
-  const managedFields = fillOnly
-    ? mappedFieldIds
-    : new Set(context.links.customFields.map((link) => link.paperless))
+  const managedFields = fillOnly ? mappedFieldIds : scope.managedFields
   const keptTags = options.freshUpload ? [] : current.tags.filter((tag) => fillOnly || !managedTags.has(tag))
   const tags = sortedNumbers([...keptTags, ...mapped.tags])
   const keptFields = options.freshUpload
@@ -74,7 +88,7 @@ export const paperlessPatch = (
   // here too. Dropping it would delete it on that other document as well, so links only grow.
   const currentLinks = new Map(
     (current.custom_fields ?? []).flatMap((entry) =>
-      context.paperlessFields.get(entry.field)?.data_type === "documentlink" && Array.isArray(entry.value)
+      scope.fields.get(entry.field)?.data_type === "documentlink" && Array.isArray(entry.value)
         ? [[entry.field as number, entry.value as ReadonlyArray<number>] as const]
         : [],
     ),
@@ -133,9 +147,9 @@ export const paperlessPatch = (
 export const paperlessTargetDifferences = (
   current: PaperlessDocument,
   mapped: MappedPaperlessDocument,
-  context: MappingContext,
+  scope: PaperlessScope,
 ): TargetDifferences => {
-  const patch = paperlessPatch(current, mapped, context, { freshUpload: false, fillOnly: true })
+  const patch = paperlessPatch(current, mapped, scope, { freshUpload: false, fillOnly: true })
   const classifiers = [
     ["correspondent", current.correspondent, mapped.correspondent],
     ["document type", current.document_type, mapped.documentType],
@@ -168,7 +182,7 @@ export const paperlessTargetDifferences = (
 
 /** Writes the mapped metadata and adds the notes Paperless does not have yet (by text). */
 export const applyToPaperless = (
-  context: MappingContext,
+  scope: PaperlessScope,
   targetId: number,
   mapped: MappedPaperlessDocument,
   options: ApplyOptions,
@@ -177,7 +191,7 @@ export const applyToPaperless = (
     const paperless = yield* PaperlessClient
     const id = DocumentId.make(targetId)
     const current = yield* paperless.documents.get(id)
-    const patch = paperlessPatch(current, mapped, context, options)
+    const patch = paperlessPatch(current, mapped, scope, options)
     // Every PATCH bumps `modified`, even an empty one: send nothing when nothing differs.
     if (Object.keys(patch).length > 0) yield* paperless.documents.update(id, patch)
     const existing = new Set((current.notes ?? []).map((note) => note.note))
@@ -188,8 +202,7 @@ export const applyToPaperless = (
     }
     return {
       settled: true,
-      differences:
-        options.fillOnly === true ? paperlessTargetDifferences(current, mapped, context) : undefined,
+      differences: options.fillOnly === true ? paperlessTargetDifferences(current, mapped, scope) : undefined,
     } satisfies Applied
   })
 
@@ -298,20 +311,70 @@ const settleTask = (entryId: number, taskId: TaskUuid) =>
     )
   })
 
-const transfer = (state: RunState, document: PapraDocumentListItem, mapped: MappedPaperlessDocument) =>
+/** What a new Paperless document is posted with. */
+export interface PaperlessPost {
+  readonly fileName: string
+  readonly mimeType: string
+  readonly title: string
+  readonly created: string | null
+}
+
+/** Paperless 3.0 keys originals by SHA-256, 2.20 by MD5: the one this server compares. */
+const serverChecksum = (spooled: SpooledFile) =>
+  Effect.map(
+    Effect.flatMap(PaperlessClient, (paperless) => paperless.server),
+    (server) => (server.generation === "2.20" ? spooled.md5 : spooled.sha256),
+  )
+
+/** The stored original must be the bytes sent: a mismatch fails the document before it is linked. */
+const checkStored = (documentId: number, spooled: SpooledFile) =>
   Effect.gen(function* () {
-    const store = yield* StateStore
-    const papra = yield* PapraClient
     const paperless = yield* PaperlessClient
-    const sourceId = document.id as string
-    const file = yield* papra.documents.download(PapraDocumentId.make(sourceId))
-    const spooled = yield* spool(file.stream, state.tempDirectory, "papra-file")
-    if (spooled.sha256 !== document.originalSha256Hash)
-      return yield* new ChecksumMismatch({
-        stage: "download",
-        expected: document.originalSha256Hash,
-        actual: spooled.sha256,
-      })
+    const stored = (yield* paperless.documents.metadata(DocumentId.make(documentId))).original_checksum
+    const sent = yield* serverChecksum(spooled)
+    if (stored !== sent)
+      return yield* new ChecksumMismatch({ stage: "upload", expected: sent, actual: stored })
+  })
+
+/**
+ * Settles an upload's journal entry with its link. When it replaces a carried copy, the link moves
+ * in the same transaction: a crash before leaves the old link, which the next run replaces again,
+ * finding this upload through the journal.
+ */
+const settleUpload = (
+  state: RunState,
+  entryId: number,
+  sourceId: string,
+  completion: JournalCompletion,
+  replacing: boolean,
+) =>
+  Effect.flatMap(StateStore, (store) =>
+    replacing
+      ? store.transaction(
+          Effect.zipRight(
+            store.links.unlink(state.pair, DOCUMENT, sourceId),
+            store.journal.complete(entryId, completion),
+          ),
+        )
+      : store.journal.complete(entryId, completion),
+  )
+
+/**
+ * Posts a spooled file to Paperless (or finds it there), journaled so a crash at any instant is
+ * reconciled: a posted file is followed through its task, never posted twice. With `replacing`
+ * (2.20: the source's file changed since it was carried, and 2.20 has no versions), the old copy
+ * goes to Paperless's trash once the new document is there.
+ */
+export const uploadToPaperless = (
+  state: RunState,
+  sourceId: string,
+  spooled: SpooledFile,
+  post: PaperlessPost,
+  replacing?: Link,
+) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    const store = yield* StateStore
     const begun = yield* beginUpload(state, sourceId, spooled)
     let settled: { readonly documentId: number; readonly outcome: "uploaded" | "linked-existing" } | undefined
     if (begun._tag === "AlreadyDone" && begun.entry.targetId !== null)
@@ -321,7 +384,7 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
       settled = yield* settleTask(begun.entry.id, begun.entry.taskId as TaskUuid)
     }
     if (settled === undefined && begun._tag === "HalfDone")
-      yield* awaitQueuedUpload(mapped.originalFileName || document.originalName, begun.entry.updatedAt)
+      yield* awaitQueuedUpload(post.fileName, begun.entry.updatedAt)
     if (settled === undefined) {
       const found = yield* findOnPaperless(spooled.sha256, spooled.md5)
       if (Option.isSome(found))
@@ -332,32 +395,115 @@ const transfer = (state: RunState, document: PapraDocumentListItem, mapped: Mapp
     }
     if (settled === undefined) {
       const taskId = yield* paperless.upload.postFromPath(spooled.path, {
-        filename: mapped.originalFileName || document.originalName,
-        mimeType: document.mimeType,
-        title: mapped.title,
-        ...(mapped.created === null ? {} : { created: mapped.created }),
+        filename: post.fileName,
+        mimeType: post.mimeType,
+        title: post.title,
+        ...(post.created === null ? {} : { created: post.created }),
       })
       yield* store.journal.recordTask(begun.entry.id, taskId)
       settled = yield* settleTask(begun.entry.id, taskId)
     }
     const targetId = String(settled.documentId)
-    // Paperless 3.0 keys originals by SHA-256, 2.20 by MD5.
-    const server = yield* paperless.server
-    const stored = (yield* paperless.documents.metadata(DocumentId.make(settled.documentId)))
-      .original_checksum
-    const sent = server.generation === "2.20" ? spooled.md5 : spooled.sha256
-    if (stored !== sent)
-      return yield* new ChecksumMismatch({ stage: "upload", expected: sent, actual: stored })
+    yield* checkStored(settled.documentId, spooled)
+    if (replacing !== undefined && replacing.targetId !== targetId)
+      yield* retireOnPaperless(replacing.targetId)
     const twin = yield* store.links.findSource(state.pair, DOCUMENT, targetId)
     if (Option.isSome(twin) && twin.value.sourceId !== sourceId) {
-      yield* store.journal.complete(begun.entry.id, { targetId })
+      yield* settleUpload(state, begun.entry.id, sourceId, { targetId }, replacing !== undefined)
       return { _tag: "Duplicate", targetId, twinOf: twin.value.sourceId, bytes: spooled.size } as const
     }
-    yield* store.journal.complete(begun.entry.id, {
-      targetId,
-      link: { sha256: spooled.sha256, md5: spooled.md5 },
-    })
+    yield* settleUpload(
+      state,
+      begun.entry.id,
+      sourceId,
+      { targetId, link: { sha256: spooled.sha256, md5: spooled.md5 } },
+      replacing !== undefined,
+    )
     return { _tag: "Linked", targetId, outcome: settled.outcome, bytes: spooled.size } as const
+  })
+
+/** Moves a carried copy to Paperless's trash (a document already gone there is fine). */
+const retireOnPaperless = (targetId: string) =>
+  Effect.flatMap(PaperlessClient, (paperless) =>
+    paperless.documents.delete(DocumentId.make(Number(targetId))),
+  ).pipe(
+    Effect.catchIf(
+      (error) => error._tag === "PaperlessApiError" && error.status === 404,
+      () => Effect.void,
+    ),
+  )
+
+/**
+ * Paperless 3.0: the source's new file becomes a new version of the carried document, which keeps
+ * its id, notes and history. Journaled like an upload: after a crash the version is found on the
+ * document (by SHA-256) or its task followed, never posted twice.
+ */
+export const addVersionOnPaperless = (
+  state: RunState,
+  sourceId: string,
+  spooled: SpooledFile,
+  fileName: string,
+  link: Link,
+) =>
+  Effect.gen(function* () {
+    const paperless = yield* PaperlessClient
+    const store = yield* StateStore
+    const id = DocumentId.make(Number(link.targetId))
+    const hasVersion = Effect.map(paperless.documents.get(id), (document) =>
+      (document.versions ?? []).some((version) => version.checksum === spooled.sha256),
+    )
+    const begun = yield* beginUpload(state, sourceId, spooled)
+    let done = begun._tag === "AlreadyDone"
+    if (!done && begun._tag === "HalfDone" && begun.entry.taskId !== null)
+      yield* settleTask(begun.entry.id, begun.entry.taskId as TaskUuid)
+    else if (!done && begun._tag === "HalfDone") yield* awaitQueuedUpload(fileName, begun.entry.updatedAt)
+    done = done || (yield* hasVersion)
+    if (!done) {
+      const taskId = yield* paperless.upload.postVersionFromPath(Number(link.targetId), spooled.path, {
+        filename: fileName,
+      })
+      yield* store.journal.recordTask(begun.entry.id, taskId)
+      yield* settleTask(begun.entry.id, taskId)
+      if (!(yield* hasVersion))
+        return yield* new ChecksumMismatch({
+          stage: "upload",
+          expected: spooled.sha256,
+          actual: "no version with it",
+        })
+    }
+    yield* settleUpload(
+      state,
+      begun.entry.id,
+      sourceId,
+      { targetId: link.targetId, link: { sha256: spooled.sha256, md5: spooled.md5 } },
+      true,
+    )
+    // The document was there before this file: its metadata is updated, not taken over whole.
+    return {
+      _tag: "Linked",
+      targetId: link.targetId,
+      outcome: "linked-existing",
+      bytes: spooled.size,
+    } as const
+  })
+
+const transfer = (state: RunState, document: PapraDocumentListItem, mapped: MappedPaperlessDocument) =>
+  Effect.gen(function* () {
+    const papra = yield* PapraClient
+    const file = yield* papra.documents.download(PapraDocumentId.make(document.id))
+    const spooled = yield* spool(file.stream, state.tempDirectory, "papra-file")
+    if (spooled.sha256 !== document.originalSha256Hash)
+      return yield* new ChecksumMismatch({
+        stage: "download",
+        expected: document.originalSha256Hash,
+        actual: spooled.sha256,
+      })
+    return yield* uploadToPaperless(state, document.id as string, spooled, {
+      fileName: mapped.originalFileName || document.originalName,
+      mimeType: document.mimeType,
+      title: mapped.title,
+      created: mapped.created,
+    })
   }).pipe(Effect.scoped)
 
 const mapFromPapra = (context: MappingContext, sourceId: string) =>
@@ -385,7 +531,7 @@ export const carryToPaperless = (state: RunState, document: PapraDocumentListIte
         transfer(state, document, mapping.document),
       ),
       apply: (targetId, options) =>
-        applyToPaperless(state.context, Number(targetId), mapping.document, options),
+        applyToPaperless(papraLinkedScope(state.context), Number(targetId), mapping.document, options),
       duplicateReason: (twinOf, targetId) =>
         `the same file as Papra document ${twinOf}, already on Paperless as ${targetId}`,
       targetName: "Paperless",
@@ -402,7 +548,9 @@ export const relinkOnPaperless = (
   Effect.gen(function* () {
     const store = yield* StateStore
     const { mapping, snapshot } = yield* mapFromPapra(context, sourceId)
-    yield* applyToPaperless(context, Number(targetId), mapping.document, { freshUpload: false })
+    yield* applyToPaperless(papraLinkedScope(context), Number(targetId), mapping.document, {
+      freshUpload: false,
+    })
     if (mapping.pendingRelations.length > 0)
       yield* state.options.onEvent({
         type: "warning",

@@ -24,12 +24,11 @@ import * as Option from "effect/Option"
 import type { JournalCompletion } from "../state/journal.js"
 import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
-import { spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
 import { carriedFileChanged, paperlessFileFingerprint, withKnownFile } from "./known-files.js"
-import { PaperlessSource } from "./paperless-source.js"
-import { carriedVersion, versionLoss } from "./paperless-versions.js"
+import { spoolPaperlessFile } from "./paperless-file.js"
+import { versionLoss } from "./paperless-versions.js"
 import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
@@ -298,23 +297,9 @@ const transfer = (
 ) =>
   Effect.gen(function* () {
     const store = yield* StateStore
-    const source = yield* PaperlessSource
     const papra = yield* PapraClient
     const sourceId = String(document.id)
-    const version = carriedVersion(document, state.options.versions)
-    const file = yield* source.download(
-      document,
-      state.options.file,
-      version === undefined || version.leftBehind === 0 ? undefined : version.id,
-    )
-    const spooled = yield* spool(file.stream, state.tempDirectory, `paperless-${document.id}`)
-    // 3.0 lists each version's SHA-256: a damaged download is caught before anything is sent.
-    if (state.options.file === "original" && version !== undefined && version.sha256 !== spooled.sha256)
-      return yield* new ChecksumMismatch({
-        stage: "download",
-        expected: version.sha256,
-        actual: spooled.sha256,
-      })
+    const { spooled, fileName, mimeType } = yield* spoolPaperlessFile(state, document, mapped.originalName)
     const begun = yield* beginUpload(state, sourceId, spooled)
     // After a crash (HalfDone) the file may be on Papra already because of us: that is an upload.
     const foundOutcome = begun._tag === "Started" ? "linked-existing" : "uploaded"
@@ -328,36 +313,27 @@ const transfer = (
     const claim = found === undefined ? yield* papraIndex.claim(spooled.sha256) : undefined
     if (claim?._tag === "Twin") found = { targetId: claim.documentId, outcome: foundOutcome }
     if (found === undefined) {
-      const archived = state.options.file === "archive" && file.contentType === "application/pdf"
-      found = yield* papra.documents
-        .upload({
-          path: spooled.path,
-          fileName: archived ? mapped.originalName.replace(/\.[^.]*$/, ".pdf") : mapped.originalName,
-          mimeType: archived
-            ? "application/pdf"
-            : (document.mime_type ?? file.contentType ?? "application/octet-stream"),
-        })
-        .pipe(
-          Effect.flatMap((made) =>
-            made.originalSha256Hash === spooled.sha256
-              ? Effect.succeed({ targetId: made.id as string, outcome: "uploaded" as const })
-              : new ChecksumMismatch({
-                  stage: "upload",
-                  expected: spooled.sha256,
-                  actual: made.originalSha256Hash,
-                }),
-          ),
-          Effect.catchIf(
-            (error) => error instanceof PapraApiError && error.code === "document.already_exists",
-            () =>
-              Effect.gen(function* () {
-                if (papraIndex.get(spooled.sha256) === undefined) yield* papraIndex.refreshOnce
-                const twin = papraIndex.get(spooled.sha256)
-                if (twin === undefined) return yield* new PapraTwinMissing({ sha256: spooled.sha256 })
-                return { targetId: twin, outcome: "linked-existing" as const }
+      found = yield* papra.documents.upload({ path: spooled.path, fileName, mimeType }).pipe(
+        Effect.flatMap((made) =>
+          made.originalSha256Hash === spooled.sha256
+            ? Effect.succeed({ targetId: made.id as string, outcome: "uploaded" as const })
+            : new ChecksumMismatch({
+                stage: "upload",
+                expected: spooled.sha256,
+                actual: made.originalSha256Hash,
               }),
-          ),
-        )
+        ),
+        Effect.catchIf(
+          (error) => error instanceof PapraApiError && error.code === "document.already_exists",
+          () =>
+            Effect.gen(function* () {
+              if (papraIndex.get(spooled.sha256) === undefined) yield* papraIndex.refreshOnce
+              const twin = papraIndex.get(spooled.sha256)
+              if (twin === undefined) return yield* new PapraTwinMissing({ sha256: spooled.sha256 })
+              return { targetId: twin, outcome: "linked-existing" as const }
+            }),
+        ),
+      )
     }
     const { targetId, outcome } = found
     papraIndex.set(spooled.sha256, targetId)

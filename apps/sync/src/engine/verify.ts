@@ -1,15 +1,25 @@
-import { paperlessDocumentToPapra, papraDocumentToPaperless } from "@paperbridge/mapping"
+import {
+  copyContext,
+  copyLinks,
+  type MappedPaperlessDocument,
+  paperlessDocumentToPaperlessCopy,
+  paperlessDocumentToPapra,
+  papraDocumentToPaperless,
+} from "@paperbridge/mapping"
 import { DocumentId, PaperlessApiError, PaperlessClient } from "@paperbridge/paperless"
 import { PapraApiError, PapraClient, PapraDocumentId } from "@paperbridge/papra"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
+import { loadCopyDefinitions } from "./copy-definitions.js"
+import { copyScope } from "./copy-to-paperless.js"
 import { loadContext } from "./definitions.js"
+import { isBridge } from "./events.js"
 import type { EngineOptions } from "./options.js"
 import { PaperlessSource } from "./paperless-source.js"
 import type { DriftProblem, VerifyReport } from "./reports.js"
-import { paperlessPatch } from "./to-paperless.js"
+import { type PaperlessScope, paperlessPatch, papraLinkedScope } from "./to-paperless.js"
 import { driftFields, papraDrift } from "./to-papra.js"
 
 type VerifyOptions = Pick<EngineOptions, "pair" | "direction" | "mapping" | "concurrency">
@@ -35,7 +45,19 @@ const orMissing = <A, E, R>(read: Effect.Effect<A, E, R>) =>
 export const verify = (options: VerifyOptions) =>
   Effect.gen(function* () {
     const store = yield* StateStore
-    const context = yield* loadContext(options.pair, options.direction, options.mapping)
+    const direction = options.direction
+    // Read once, on the first document that needs them.
+    const bridgeContext = yield* Effect.cached(
+      isBridge(direction)
+        ? loadContext(options.pair, direction, options.mapping)
+        : Effect.die("not a bridge"),
+    )
+    const copyRun = yield* Effect.cached(
+      Effect.map(loadCopyDefinitions(options.pair), ({ source, target, stored }) => {
+        const links = copyLinks(source, target, stored)
+        return { context: copyContext(source, links), scope: copyScope(links, target) }
+      }),
+    )
     const links = yield* store.links.list(options.pair, "document")
     const problem = (link: Link, kind: DriftProblem, detail: string): Drift => ({
       sourceId: link.sourceId,
@@ -65,6 +87,7 @@ export const verify = (options: VerifyOptions) =>
               `Papra holds SHA-256 ${target.value.originalSha256Hash}, expected ${link.sha256}`,
             ),
           )
+        const context = yield* bridgeContext
         const fields = driftFields(
           papraDrift(target.value, paperlessDocumentToPapra(source.value, context).document, context),
         )
@@ -73,36 +96,54 @@ export const verify = (options: VerifyOptions) =>
         return found
       })
 
-    const checkToPaperless = (link: Link) =>
+    /** A Paperless target against what its source maps to: still there, same bytes, same metadata. */
+    const checkPaperlessTarget = (link: Link, mapped: MappedPaperlessDocument, scope: PaperlessScope) =>
       Effect.gen(function* () {
         const paperless = yield* PaperlessClient
-        const papra = yield* PapraClient
         const server = yield* paperless.server
-        const source = yield* orMissing(papra.documents.get(PapraDocumentId.make(link.sourceId)))
-        if (Option.isNone(source) || source.value.isDeleted)
-          return [problem(link, "missing-on-source", "the Papra document is gone or in the trash")]
         const targetId = DocumentId.make(Number(link.targetId))
         const target = yield* orMissing(paperless.documents.get(targetId))
         if (Option.isNone(target))
           return [problem(link, "missing-on-target", "the Paperless document is gone or in the trash")]
         const found: Array<Drift> = []
-        const metadata = yield* paperless.documents.metadata(targetId)
         const expected = server.generation === "2.20" ? link.md5 : link.sha256
-        if (expected !== null && metadata.original_checksum !== expected)
-          found.push(
-            problem(
-              link,
-              "file-differs",
-              `Paperless holds checksum ${metadata.original_checksum}, expected ${expected}`,
-            ),
-          )
-        const mapped = papraDocumentToPaperless(source.value, context).document
-        const fields = Object.keys(paperlessPatch(target.value, mapped, context, { freshUpload: false }))
+        // 3.0 lists every version's SHA-256; the carried file is the newest one it holds.
+        const versions = target.value.versions ?? []
+        const held =
+          versions.length > 0
+            ? versions.reduce((newest, version) => (version.id > newest.id ? version : newest)).checksum
+            : (yield* paperless.documents.metadata(targetId)).original_checksum
+        if (expected !== null && held !== expected)
+          found.push(problem(link, "file-differs", `Paperless holds checksum ${held}, expected ${expected}`))
+        const fields = Object.keys(paperlessPatch(target.value, mapped, scope, { freshUpload: false }))
         const notes = new Set((target.value.notes ?? []).map((note) => note.note))
         if (mapped.notes.some((note) => !notes.has(note))) fields.push("notes")
         if (fields.length > 0)
           found.push(problem(link, "metadata-differs", `differs in ${fields.join(", ")}`))
         return found
+      })
+
+    const checkToPaperless = (link: Link) =>
+      Effect.gen(function* () {
+        const papra = yield* PapraClient
+        const source = yield* orMissing(papra.documents.get(PapraDocumentId.make(link.sourceId)))
+        if (Option.isNone(source) || source.value.isDeleted)
+          return [problem(link, "missing-on-source", "the Papra document is gone or in the trash")]
+        const context = yield* bridgeContext
+        const mapped = papraDocumentToPaperless(source.value, context).document
+        return yield* checkPaperlessTarget(link, mapped, papraLinkedScope(context))
+      })
+
+    const checkCopy = (link: Link) =>
+      Effect.gen(function* () {
+        const source = yield* Effect.flatMap(PaperlessSource, (paperless) =>
+          paperless.document(Number(link.sourceId)),
+        )
+        if (Option.isNone(source))
+          return [problem(link, "missing-on-source", "the source document is gone or in the trash")]
+        const copy = yield* copyRun
+        const mapped = paperlessDocumentToPaperlessCopy(source.value, copy.context).document
+        return yield* checkPaperlessTarget(link, mapped, copy.scope)
       })
 
     const drift = yield* Effect.forEach(
@@ -111,9 +152,14 @@ export const verify = (options: VerifyOptions) =>
         link,
       ): Effect.Effect<
         ReadonlyArray<Drift>,
-        Effect.Effect.Error<ReturnType<typeof checkToPapra | typeof checkToPaperless>>,
-        Effect.Effect.Context<ReturnType<typeof checkToPapra | typeof checkToPaperless>>
-      > => (options.direction === "paperless-to-papra" ? checkToPapra(link) : checkToPaperless(link)),
+        Effect.Effect.Error<ReturnType<typeof checkToPapra | typeof checkToPaperless | typeof checkCopy>>,
+        Effect.Effect.Context<ReturnType<typeof checkToPapra | typeof checkToPaperless | typeof checkCopy>>
+      > =>
+        direction === "paperless-to-papra"
+          ? checkToPapra(link)
+          : direction === "papra-to-paperless"
+            ? checkToPaperless(link)
+            : checkCopy(link),
       { concurrency: options.concurrency },
     )
     return { direction: options.direction, checked: links.length, drift: drift.flat() } satisfies VerifyReport

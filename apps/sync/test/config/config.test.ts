@@ -110,7 +110,7 @@ describe("paperbridge.json", () => {
     }
   })
 
-  it("takes an export instead of a Paperless server, and wants one of the two", () => {
+  it("takes an export instead of a Paperless server, carried to Papra or into a Paperless-ngx, and wants a source", () => {
     const papra = minimal.papra
     const config = Either.getOrThrow(
       parseConfig(JSON.stringify({ papra, export: "exports/paperless.zip" }), "paperbridge.json"),
@@ -121,8 +121,25 @@ describe("paperbridge.json", () => {
       "paperbridge.json: paperless: is missing (or name a Paperless-ngx export with export)",
     ])
     expect(problemsOf({ papra, export: "e.zip", direction: "papra-to-paperless" })).toEqual([
-      "paperbridge.json: direction: an export is carried to Papra only (direction paperless-to-papra)",
+      "paperbridge.json: direction: an export is carried to Papra (paperless-to-papra) or into a Paperless-ngx (paperless-to-paperless)",
     ])
+    // Into Paperless-ngx: no Papra is reached, so none is asked for; the target Paperless is.
+    const paperless = { url: "https://paperless.example.org" }
+    const into = Either.getOrThrow(
+      parseConfig(
+        JSON.stringify({ paperless, export: "e.zip", direction: "paperless-to-paperless" }),
+        "paperbridge.json",
+      ),
+    )
+    expect(into).toMatchObject({ export: "e.zip", direction: "paperless-to-paperless", paperless })
+    expect(into.papra).toBeUndefined()
+    expect(problemsOf({ export: "e.zip", direction: "paperless-to-paperless" })).toEqual([
+      "paperbridge.json: paperless: is missing: the Paperless-ngx the export is carried into",
+    ])
+    expect(problemsOf({ paperless, direction: "paperless-to-paperless" })).toEqual([
+      "paperbridge.json: direction: paperless-to-paperless carries an export: name the document_exporter output with export",
+    ])
+    expect(problemsOf({ paperless })).toEqual(["paperbridge.json: papra: is missing"])
   })
 
   it("publishes a JSON Schema that describes every field", () => {
@@ -148,7 +165,8 @@ describe("paperbridge.json", () => {
       "secrets",
     ])
     // paperless or export: the one the run reads Paperless documents from (checked on load).
-    expect(schema.required).toEqual(["papra"])
+    // Papra is required unless an export goes into Paperless-ngx: the schema's filter says so, not `required`.
+    expect(schema.required ?? []).toEqual([])
     expect(schema.additionalProperties).toBe(false)
     expect(schema.properties.papra?.properties?.url).toMatchObject({ format: "uri" })
     expect(schema.properties.papra?.properties?.organizationId).toMatchObject({

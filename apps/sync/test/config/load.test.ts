@@ -44,7 +44,7 @@ describe("loading paperbridge.json", () => {
         "conf/paperbridge.json": config({ statePath: "db/state.db" }),
       })
       const loaded = yield* loadConfig(Path.join(directory, "conf/paperbridge.json"))
-      expect(loaded.config.papra.organizationId).toBe(org)
+      expect(loaded.config.papra?.organizationId).toBe(org)
       expect(statePathOf(loaded)).toBe(Path.join(directory, "conf/db/state.db"))
     }).pipe(Effect.provide(NodeContext.layer)),
   )

@@ -47,7 +47,7 @@ describe("command-line overrides", () => {
     )
     expect(Either.isLeft(applyOverrides(fromFile, { concurrency: 0 }))).toBe(true)
     expect(error._tag === "Some" ? error.value.message.split("\n") : []).toEqual([
-      'command line: --direction: expected "paperless-to-papra" or "papra-to-paperless"',
+      'command line: --direction: expected "paperless-to-papra", "papra-to-paperless" or "paperless-to-paperless"',
       "command line: --concurrency: expected a whole number from 1 to 32",
       expect.stringMatching(/^command line: --tag: /),
     ])

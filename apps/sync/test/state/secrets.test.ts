@@ -57,7 +57,7 @@ describe("the state file holds no secrets", () => {
       // Endpoints drop anything after the host and path, should a caller build one from a URL with credentials.
       const pair = {
         source: paperlessEndpoint(`https://admin:${secrets[2]}@paperless.example.org/?token=${secrets[0]}`),
-        target: papraEndpoint(config.papra.url, config.papra.organizationId),
+        target: papraEndpoint(config.papra?.url ?? "", config.papra?.organizationId ?? ""),
       }
       expect(pair.source).toBe("paperless:https://paperless.example.org")
       const path = statePathOf(loaded)
