@@ -3,20 +3,29 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { defaultMappingConfig } from "@paperbridge/mapping"
-import { PaperlessAuth } from "@paperbridge/paperless"
+import { PaperlessAuth, type PaperlessClient } from "@paperbridge/paperless"
+import type { PapraClient } from "@paperbridge/papra"
 import {
   type DocumentFilters,
+  type Endpoint,
   exportLayers,
   type MigrationResult,
   migrate,
   noPaperlessServer,
+  noPapraServer,
+  type Pair,
   PaperlessSource,
+  type PlanReport,
+  paperlessEndpoint,
   papraEndpoint,
+  planMigration,
   type Servers,
   StateStore,
   type SyncEvent,
+  type VerifyReport,
+  verify,
 } from "@paperbridge/sync"
-import { type PapraSimulator, startPapraSimulator } from "@paperbridge/testkit"
+import { type PaperlessSimulator, type PapraSimulator, startPapraSimulator } from "@paperbridge/testkit"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -65,26 +74,81 @@ export interface ExportRun {
 
 /** One migration from the export into Papra, as the CLI's `--from-export` runs it. */
 export const runExportMigration = (run: ExportRun): Promise<MigrationResult> =>
-  Effect.gen(function* () {
-    const source = yield* PaperlessSource
-    return yield* migrate({
-      pair: { source: source.endpoint, target: papraEndpoint(run.papra.url, run.papra.organizationId) },
-      direction: "paperless-to-papra",
+  runFromExport(
+    run,
+    { ...papraServers(run.papra), paperless: noPaperlessServer },
+    "paperless-to-papra",
+    (servers) => papraEndpoint(servers.papra.url, servers.papra.organizationId),
+  )
+
+/** Paperless's half of the servers for a run into Paperless-ngx; Papra is not reached. */
+export const paperlessServers = (paperless: Pick<PaperlessSimulator, "url" | "token">): Servers => ({
+  paperless: { url: paperless.url, auth: PaperlessAuth.token(paperless.token) },
+  papra: noPapraServer,
+})
+
+export type IntoPaperlessRun = Omit<ExportRun, "papra"> & {
+  readonly paperless: Pick<PaperlessSimulator, "url" | "token">
+  readonly versions?: "newest" | "root"
+}
+
+/** One migration from the export into a Paperless-ngx, as `--from-export … --to paperless` runs it. */
+export const runExportIntoPaperless = (run: IntoPaperlessRun): Promise<MigrationResult> =>
+  runFromExport(run, paperlessServers(run.paperless), "paperless-to-paperless", intoPaperless)
+
+/** `use` run against the export and `servers`, with the pair a run from that export keys its state by. */
+const withExport = <A, E>(
+  run: { readonly location: string; readonly statePath: string },
+  servers: Servers,
+  target: (servers: Servers) => Endpoint,
+  use: (pair: Pair) => Effect.Effect<A, E, PaperlessSource | StateStore | PaperlessClient | PapraClient>,
+): Promise<A> =>
+  Effect.flatMap(PaperlessSource, (source) => use({ source: source.endpoint, target: target(servers) })).pipe(
+    Effect.provide(
+      Layer.mergeAll(exportLayers(run.location, servers), StateStore.layer({ path: run.statePath })),
+    ),
+    Effect.runPromise,
+  )
+
+const runFromExport = (
+  run: Omit<ExportRun, "papra"> & { readonly versions?: "newest" | "root" },
+  servers: Servers,
+  direction: "paperless-to-papra" | "paperless-to-paperless",
+  target: (servers: Servers) => Endpoint,
+): Promise<MigrationResult> =>
+  withExport(run, servers, target, (pair) =>
+    migrate({
+      pair,
+      direction,
       file: run.file ?? "original",
+      ...(run.versions === undefined ? {} : { versions: run.versions }),
       concurrency: run.concurrency ?? 4,
       filters: run.filters ?? {},
       mapping: defaultMappingConfig,
       reportDirectory: run.reportDirectory,
       onEvent: (event) => Effect.sync(() => run.onEvent?.(event)),
-    })
-  }).pipe(
-    Effect.provide(
-      Layer.mergeAll(
-        exportLayers(run.location, { ...papraServers(run.papra), paperless: noPaperlessServer }),
-        StateStore.layer({ path: run.statePath }),
-      ),
-    ),
-    Effect.runPromise,
+    }),
+  )
+
+const intoPaperless = (servers: Servers) => paperlessEndpoint(servers.paperless.url)
+
+/** `verify` of an export carried into a Paperless-ngx. */
+export const verifyExportIntoPaperless = (run: IntoPaperlessRun): Promise<VerifyReport> =>
+  withExport(run, paperlessServers(run.paperless), intoPaperless, (pair) =>
+    verify({ pair, direction: "paperless-to-paperless", mapping: defaultMappingConfig, concurrency: 4 }),
+  )
+
+/** `plan` of an export into a Paperless-ngx: what a run would do, writing nothing. */
+export const planExportIntoPaperless = (run: IntoPaperlessRun): Promise<PlanReport> =>
+  withExport(run, paperlessServers(run.paperless), intoPaperless, (pair) =>
+    planMigration({
+      pair,
+      direction: "paperless-to-paperless",
+      file: run.file ?? "original",
+      concurrency: 1,
+      filters: {},
+      mapping: defaultMappingConfig,
+    }),
   )
 
 export const tempDirectory = () => Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-export-"))
@@ -215,6 +279,81 @@ export const expectedOnPapra = (manifest: ReadonlyArray<RawRecord>) => {
   return expected
 }
 
-/** Every POST, PATCH, PUT and DELETE the simulator was sent. */
-export const writesTo = (papra: PapraSimulator) =>
-  papra.requests.filter((request) => request.method !== "GET" && request.method !== "HEAD").length
+/**
+ * What a Paperless-ngx must show for each carried document, by title, in the shape of
+ * `paperlessView`: the newest version's file, the root's metadata, names for ids, tags with their
+ * ancestors, every field the document has (empty ones too), notes by text.
+ */
+export const expectedOnPaperless = (manifest: ReadonlyArray<RawRecord>) => {
+  const of = (model: string) => manifest.filter((record) => record.model === model)
+  const name = (model: string, pk: unknown) =>
+    pk === null ? null : (of(model).find((record) => record.pk === pk)?.fields.name as string | undefined)
+  const tags = of("documents.tag")
+  const withAncestors = (pk: number): ReadonlyArray<number> => {
+    const parent = tags.find((record) => record.pk === pk)?.fields.tn_parent
+    return typeof parent === "number" ? [pk, ...withAncestors(parent)] : [pk]
+  }
+  const documents = of("documents.document")
+  const roots = documents.filter(
+    (record) => (record.fields.root_document ?? null) === null && (record.fields.deleted_at ?? null) === null,
+  )
+  const expected = new Map<string, Record<string, unknown>>()
+  for (const root of roots) {
+    const newest =
+      documents
+        .filter((record) => record.fields.root_document === root.pk)
+        .sort((a, b) => Number(a.fields.version_index) - Number(b.fields.version_index))
+        .at(-1) ?? root
+    const fields: Record<string, unknown> = {}
+    for (const instance of of("documents.customfieldinstance").filter(
+      (record) => record.fields.document === root.pk,
+    )) {
+      const field = of("documents.customfield").find((record) => record.pk === instance.fields.field)
+      const value = instance.fields
+      const type = String(field?.fields.data_type)
+      fields[String(field?.fields.name)] =
+        type === "select"
+          ? ((
+              field?.fields.extra_data as { select_options: Array<{ id: string; label: string }> } | undefined
+            )?.select_options.find((option) => option.id === value.value_select)?.label ?? null)
+          : type === "documentlink"
+            ? ((value.value_document_ids as Array<number> | null) ?? [])
+                .map((pk) => roots.find((record) => record.pk === pk)?.fields.title)
+                .sort()
+            : ([
+                value.value_text,
+                value.value_long_text,
+                value.value_url,
+                value.value_date,
+                value.value_bool,
+                value.value_int,
+                value.value_float,
+                value.value_monetary,
+              ].find((candidate) => candidate !== null && candidate !== undefined) ?? null)
+    }
+    expected.set(String(root.fields.title), {
+      title: root.fields.title,
+      created: String(root.fields.created).slice(0, 10),
+      originalFileName: newest.fields.original_filename,
+      mimeType: newest.fields.mime_type,
+      content: newest.fields.content,
+      asn: root.fields.archive_serial_number,
+      correspondent: name("documents.correspondent", root.fields.correspondent),
+      documentType: name("documents.documenttype", root.fields.document_type),
+      storagePath: name("documents.storagepath", root.fields.storage_path),
+      tags: [...new Set((root.fields.tags as Array<number>).flatMap(withAncestors))]
+        .map((pk) => name("documents.tag", pk))
+        .sort(),
+      fields,
+      notes: of("documents.note")
+        .filter((note) => note.fields.document === root.pk && (note.fields.deleted_at ?? null) === null)
+        .map((note) => String(note.fields.note))
+        .sort(),
+    })
+  }
+  return expected
+}
+
+/** Every POST, PATCH, PUT and DELETE a simulator was sent. */
+export const writesTo = (server: { readonly requests: ReadonlyArray<{ readonly method: string }> }) =>
+  server.requests.filter((request) => request.method !== "GET" && request.method !== "HEAD").length
