@@ -3,17 +3,20 @@ import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { startPapraSimulator } from "@paperbridge/testkit"
+import { startPaperlessSimulator, startPapraSimulator } from "@paperbridge/testkit"
 import { describe, expect, it } from "vitest"
 import {
+  expectedOnPaperless,
   expectedOnPapra,
   fixtureOf,
+  paperlessServers,
   papraServers,
   rawManifest,
+  runExportIntoPaperless,
   runExportMigration,
   tempDirectory,
 } from "./from-export.js"
-import { papraUploads, papraView, requestActedOn } from "./world.js"
+import { paperlessUploads, paperlessView, papraUploads, papraView, requestActedOn } from "./world.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
 const childScript = Path.join(here, "child", "migrate-export.ts")
@@ -94,6 +97,68 @@ describe("a migration from an export SIGKILLed mid-upload and run again", () => 
         })
       } finally {
         await papra.close()
+        await Fs.rm(directory, { recursive: true, force: true })
+      }
+    },
+  )
+})
+
+describe("a migration from an export into Paperless-ngx SIGKILLed mid-upload and run again", () => {
+  it.each([
+    { version: "3.0.5", variant: "b-zip", generation: "2.20", nth: 3 },
+    { version: "2.20.15", variant: "a-plain", generation: "3.0", nth: 5 },
+  ] as const)(
+    "$version $variant → $generation, killed at upload $nth: every document on Paperless exactly once",
+    async ({ version, variant, generation, nth }) => {
+      const paperless = await startPaperlessSimulator({ generation, consumeMs: 1 })
+      const directory = await tempDirectory()
+      try {
+        const location = fixtureOf(version, variant)
+        const run = {
+          location,
+          paperless,
+          statePath: Path.join(directory, "state.db"),
+          reportDirectory: Path.join(directory, "reports"),
+        }
+        // The post is queued for consumption, its answer (the task id) held: the child dies never knowing.
+        const gate = requestActedOn(
+          paperless.faults,
+          { method: "POST", path: /^\/api\/documents\/post_document\/$/ },
+          nth,
+        )
+        const child = await runChild(
+          {
+            PB_E2E_EXPORT: location,
+            PB_E2E_PAPERLESS_URL: paperless.url,
+            PB_E2E_PAPERLESS_TOKEN: paperless.token,
+            PB_E2E_STATE_PATH: run.statePath,
+            PB_E2E_REPORT_DIR: run.reportDirectory,
+          },
+          gate.acted,
+        )
+        gate.release()
+        expect(child.killed, `the child was killed (${child.stderr})`).toBe(true)
+
+        const expected = expectedOnPaperless(await rawManifest(version))
+        const resumed = await runExportIntoPaperless(run)
+        expect(resumed.documents.failed, JSON.stringify(resumed.failures)).toBe(0)
+        const { count, view } = await paperlessView(paperlessServers(paperless))
+        expect(count).toBe(expected.size)
+        for (const document of view.values()) {
+          const { title } = document as { title: string }
+          expect(document, title).toEqual(expected.get(title))
+        }
+        // Each file was posted once: the one whose answer was lost is found, not posted again.
+        expect(paperlessUploads(paperless)).toHaveLength(expected.size)
+        const again = await runExportIntoPaperless(run)
+        expect(again.documents).toMatchObject({
+          uploaded: 0,
+          updated: 0,
+          failed: 0,
+          unchanged: expected.size,
+        })
+      } finally {
+        await paperless.close()
         await Fs.rm(directory, { recursive: true, force: true })
       }
     },

@@ -88,6 +88,69 @@ describe("paperbridge --from-export", { timeout: 60_000 }, () => {
     expect(JSON.parse(status.stdout.join("\n")).links.document).toBe(9)
   })
 
+  it("--to paperless: plan, migrate, status and verify into a Paperless-ngx, with no Papra server or key", async () => {
+    const w = await startCliWorld({ documents: 1 })
+    world = w
+    const flags = ["--to", "paperless", "--paperless-url", w.paperless.url, "--state", w.statePath]
+    const env = { PAPERLESS_TOKEN: w.paperless.token, PAPRA_API_KEY: "" }
+    const papraBefore = w.papra.requests.length
+
+    const plan = await runPaperbridge(["plan", "--from-export", zip, "--json", ...flags], { env })
+    expect(plan.stderr).toEqual([])
+    expect(plan.exitCode).toBe(0)
+    const planned = JSON.parse(plan.stdout.join("\n"))
+    expect(planned).toMatchObject({ direction: "paperless-to-paperless", documents: { total: 9, toCopy: 9 } })
+
+    const migrate = await runPaperbridge(["migrate", "--from-export", zip, "--quiet", ...flags], { env })
+    expect(migrate.all).toBe("")
+    expect(migrate.exitCode).toBe(0)
+    const status = await runPaperbridge(["status", "--from-export", zip, "--json", ...flags], { env })
+    expect(status.exitCode).toBe(0)
+    const view = JSON.parse(status.stdout.join("\n"))
+    expect(view.pair.target).toBe(`paperless:${w.paperless.url}`)
+    expect(view.links.document).toBe(9)
+    const verify = await runPaperbridge(["verify", "--from-export", zip, "--json", ...flags], { env })
+    expect(verify.exitCode).toBe(0)
+    expect(JSON.parse(verify.stdout.join("\n"))).toMatchObject({ checked: 9, drift: [] })
+    expect(w.papra.requests.length).toBe(papraBefore)
+    for (const output of [plan, migrate, status, verify]) {
+      expect(output.all).not.toMatch(/pbkdf2|password/)
+      expect(output.all).not.toContain(w.paperless.token)
+    }
+  })
+
+  it("init --from-export --to paperless writes a config without Papra that migrate reads", async () => {
+    const w = await startCliWorld({ documents: 1 })
+    world = w
+    const configPath = Path.join(w.directory, "paperbridge.json")
+    const env = { PAPERLESS_TOKEN: w.paperless.token }
+    const init = await runPaperbridge(
+      [
+        "init",
+        "--config",
+        configPath,
+        "--from-export",
+        zip,
+        "--to",
+        "paperless",
+        "--paperless-url",
+        w.paperless.url,
+      ],
+      { env },
+    )
+    expect(init.stderr).toEqual([])
+    expect(init.exitCode).toBe(0)
+    const config = JSON.parse(await Fs.readFile(configPath, "utf8"))
+    expect(config).toMatchObject({ direction: "paperless-to-paperless", paperless: { url: w.paperless.url } })
+    expect(config.papra).toBeUndefined()
+    expect(JSON.stringify(config)).not.toContain(w.paperless.token)
+    const migrate = await runPaperbridge(["migrate", "--config", configPath, "--quiet"], { env })
+    expect(migrate.all).toBe("")
+    expect(migrate.exitCode).toBe(0)
+    const status = await runPaperbridge(["status", "--config", configPath, "--json"], { env })
+    expect(JSON.parse(status.stdout.join("\n")).links.document).toBe(9)
+  })
+
   it("an export that is not there: exit 2 naming the path", async () => {
     const w = await startCliWorld({ documents: 1 })
     world = w
