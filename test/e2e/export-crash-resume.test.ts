@@ -4,17 +4,22 @@ import * as Path from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { startPaperlessSimulator, startPapraSimulator } from "@paperbridge/testkit"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import {
+  cleanUp,
   expectedOnPaperless,
   expectedOnPapra,
+  exportWithChangedFile,
   fixtureOf,
   paperlessServers,
   papraServers,
+  pendingIntoPaperless,
   rawManifest,
   runExportIntoPaperless,
   runExportMigration,
   tempDirectory,
+  verifyExportIntoPaperless,
+  whenDone,
 } from "./from-export.js"
 import { paperlessUploads, paperlessView, papraUploads, papraView, requestActedOn } from "./world.js"
 
@@ -164,3 +169,88 @@ describe("a migration from an export into Paperless-ngx SIGKILLed mid-upload and
     },
   )
 })
+
+describe("a file replacement into Paperless-ngx SIGKILLed at each step and run again", () => {
+  afterEach(cleanUp)
+  const points = [
+    {
+      generation: "3.0",
+      after: "the new version was posted",
+      route: /^\/api\/documents\/\d+\/update_version\/$/,
+    },
+    {
+      generation: "2.20",
+      after: "the new document was posted",
+      route: /^\/api\/documents\/post_document\/$/,
+    },
+    {
+      generation: "2.20",
+      after: "the old copy was trashed",
+      route: /^\/api\/documents\/\d+\/$/,
+      method: "DELETE",
+    },
+  ] as const
+  it.each(points)(
+    "Paperless $generation, killed once $after: one live copy with the new file, nothing pending",
+    async ({ generation, route, ...point }) => {
+      const paperless = await startPaperlessSimulator({ generation, consumeMs: 1 })
+      const directory = await tempDirectory()
+      whenDone(async () => {
+        await paperless.close()
+        await Fs.rm(directory, { recursive: true, force: true })
+      })
+      const run = (location: string) => ({
+        location,
+        paperless,
+        statePath: Path.join(directory, "state.db"),
+        reportDirectory: Path.join(directory, "reports"),
+      })
+      await runExportIntoPaperless(run(fixtureOf("3.0.5", "a-plain")))
+      const { newer, sha256 } = await exportWithChangedFile("3.0.5")
+      const method = "method" in point ? point.method : "POST"
+      const calls = () =>
+        paperless.requests.filter((request) => request.method === method && route.test(request.path)).length
+      const callsBefore = calls()
+      const gate = requestActedOn(paperless.faults, { method, path: route }, 1)
+      const child = await runChild(
+        {
+          PB_E2E_EXPORT: newer,
+          PB_E2E_PAPERLESS_URL: paperless.url,
+          PB_E2E_PAPERLESS_TOKEN: paperless.token,
+          PB_E2E_STATE_PATH: run(newer).statePath,
+          PB_E2E_REPORT_DIR: run(newer).reportDirectory,
+        },
+        gate.acted,
+      )
+      gate.release()
+      expect(child.killed, `the child was killed (${child.stderr})`).toBe(true)
+
+      const resumed = await runExportIntoPaperless(run(newer))
+      expect(resumed.documents.failed, JSON.stringify(resumed.failures)).toBe(0)
+      const expected = expectedOnPaperless(await rawManifest("3.0.5"))
+      const { count } = await paperlessView(paperlessServers(paperless))
+      expect(count).toBe(expected.size)
+      const shopping = await listed(paperless, "/api/documents/", "shopping-list")
+      expect(shopping, JSON.stringify(resumed.documents)).toHaveLength(1)
+      if (generation === "3.0")
+        expect(shopping[0]?.versions?.map((version) => version.checksum)).toContain(sha256)
+      else expect(await listed(paperless, "/api/trash/", "shopping-list"), "in the trash").toHaveLength(1)
+      expect(calls() - callsBefore).toBe(1)
+      expect(await pendingIntoPaperless(run(newer))).toEqual([])
+      expect((await verifyExportIntoPaperless(run(newer))).drift).toEqual([])
+      const again = await runExportIntoPaperless(run(newer))
+      expect(again.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, "file-replaced": 0 })
+    },
+  )
+})
+
+/** The documents (or trashed ones) of that title. */
+const listed = async (paperless: { url: string; token: string }, path: string, title: string) => {
+  const response = await fetch(`${paperless.url}${path}?page_size=100`, {
+    headers: { Authorization: `Token ${paperless.token}` },
+  })
+  const body = (await response.json()) as {
+    results: Array<{ title: string; versions?: Array<{ checksum: string }> }>
+  }
+  return body.results.filter((document) => document.title === title)
+}

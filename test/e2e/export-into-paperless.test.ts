@@ -1,12 +1,11 @@
-import { createHash } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { type PaperlessCorpus, type PaperlessSimulator, startPaperlessSimulator } from "@paperbridge/testkit"
 import { afterEach, describe, expect, it } from "vitest"
 import {
   cleanUp,
-  copyOf,
   expectedOnPaperless,
+  exportWithChangedFile,
   fixtureOf,
   type IntoPaperlessRun,
   paperlessServers,
@@ -184,38 +183,13 @@ describe("into a Paperless-ngx that already holds documents", () => {
 })
 
 describe("a newer export whose file changed since it was carried", () => {
-  const newerExport = async (version: (typeof VERSIONS)[number]) => {
-    const newer = await copyOf(fixtureOf(version, "a-plain"))
-    whenDone(() => Fs.rm(Path.dirname(newer), { recursive: true, force: true }))
-    const manifestPath = Path.join(newer, "manifest.json")
-    const manifest = JSON.parse(await Fs.readFile(manifestPath, "utf8")) as Array<{
-      model: string
-      pk: number
-      fields: Record<string, unknown>
-      __exported_file_name__?: string
-    }>
-    // The shopping list (a text file) was edited and consumed again: new bytes, new checksum, and
-    // `modified` moves, as Paperless bumps it when it rewrites a file.
-    const shopping = manifest.find((record) => record.model === "documents.document" && record.pk === 6)
-    if (shopping?.__exported_file_name__ === undefined) throw new Error("fixture: no document 6")
-    const file = Path.join(newer, shopping.__exported_file_name__)
-    const bytes = Buffer.concat([await Fs.readFile(file), Buffer.from("- oat milk\n")])
-    await Fs.writeFile(file, bytes)
-    const kind = String(shopping.fields.checksum).length === 32 ? "md5" : "sha256"
-    shopping.fields.checksum = createHash(kind).update(bytes).digest("hex")
-    shopping.fields.modified = new Date(Date.now() + 60 * 60_000).toISOString()
-    shopping.fields.content = bytes.toString("utf8")
-    await Fs.writeFile(manifestPath, JSON.stringify(manifest))
-    return { newer, sha256: createHash("sha256").update(bytes).digest("hex") }
-  }
-
   it.each(VERSIONS)(
     "%s export → Paperless 3.0: the new file becomes a new version of the same document",
     async (version) => {
       const { paperless, run } = await world("3.0")
       await runExportIntoPaperless(run(fixtureOf(version, "a-plain")))
       const before = await byTitle(paperless)
-      const { newer, sha256 } = await newerExport(version)
+      const { newer, sha256 } = await exportWithChangedFile(version)
       const planned = await planExportIntoPaperless(run(newer))
       expect(planned.documents.fileReplaced).toBe(1)
       const result = await runExportIntoPaperless(run(newer))
@@ -246,7 +220,7 @@ describe("a newer export whose file changed since it was carried", () => {
       const { paperless, run } = await world("2.20")
       await runExportIntoPaperless(run(fixtureOf(version, "a-plain")))
       const before = await byTitle(paperless)
-      const { newer } = await newerExport(version)
+      const { newer } = await exportWithChangedFile(version)
       const result = await runExportIntoPaperless(run(newer))
       expect(result.documents, JSON.stringify(result.failures)).toMatchObject({
         "file-replaced": 1,

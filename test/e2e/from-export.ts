@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -136,6 +137,12 @@ const intoPaperless = (servers: Servers) => paperlessEndpoint(servers.paperless.
 export const verifyExportIntoPaperless = (run: IntoPaperlessRun): Promise<VerifyReport> =>
   withExport(run, paperlessServers(run.paperless), intoPaperless, (pair) =>
     verify({ pair, direction: "paperless-to-paperless", mapping: defaultMappingConfig, concurrency: 4 }),
+  )
+
+/** The journal entries an export run into a Paperless-ngx left unsettled. */
+export const pendingIntoPaperless = (run: IntoPaperlessRun) =>
+  withExport(run, paperlessServers(run.paperless), intoPaperless, (pair) =>
+    Effect.flatMap(StateStore, (store) => store.journal.halfDone(pair)),
   )
 
 /** `plan` of an export into a Paperless-ngx: what a run would do, writing nothing. */
@@ -357,3 +364,32 @@ export const expectedOnPaperless = (manifest: ReadonlyArray<RawRecord>) => {
 /** Every POST, PATCH, PUT and DELETE a simulator was sent. */
 export const writesTo = (server: { readonly requests: ReadonlyArray<{ readonly method: string }> }) =>
   server.requests.filter((request) => request.method !== "GET" && request.method !== "HEAD").length
+
+/**
+ * A newer export of the a-plain fixture in which one document's file changed (the shopping list,
+ * pk 6): its path, and the new file's SHA-256.
+ */
+export const exportWithChangedFile = async (version: ExportVersion) => {
+  const newer = await copyOf(fixtureOf(version, "a-plain"))
+  whenDone(() => Fs.rm(Path.dirname(newer), { recursive: true, force: true }))
+  const manifestPath = Path.join(newer, "manifest.json")
+  const manifest = JSON.parse(await Fs.readFile(manifestPath, "utf8")) as Array<{
+    model: string
+    pk: number
+    fields: Record<string, unknown>
+    __exported_file_name__?: string
+  }>
+  // The shopping list (a text file) was edited and consumed again: new bytes, new checksum, and
+  // `modified` moves, as Paperless bumps it when it rewrites a file.
+  const shopping = manifest.find((record) => record.model === "documents.document" && record.pk === 6)
+  if (shopping?.__exported_file_name__ === undefined) throw new Error("fixture: no document 6")
+  const file = Path.join(newer, shopping.__exported_file_name__)
+  const bytes = Buffer.concat([await Fs.readFile(file), Buffer.from("- oat milk\n")])
+  await Fs.writeFile(file, bytes)
+  const kind = String(shopping.fields.checksum).length === 32 ? "md5" : "sha256"
+  shopping.fields.checksum = createHash(kind).update(bytes).digest("hex")
+  shopping.fields.modified = new Date(Date.now() + 60 * 60_000).toISOString()
+  shopping.fields.content = bytes.toString("utf8")
+  await Fs.writeFile(manifestPath, JSON.stringify(manifest))
+  return { newer, sha256: createHash("sha256").update(bytes).digest("hex") }
+}
