@@ -133,6 +133,16 @@ const runFromExport = (
 
 const intoPaperless = (servers: Servers) => paperlessEndpoint(servers.paperless.url)
 
+/** `verify` of an export carried into Papra. */
+export const verifyExportIntoPapra = (run: ExportRun): Promise<VerifyReport> =>
+  withExport(
+    run,
+    { ...papraServers(run.papra), paperless: noPaperlessServer },
+    (servers) => papraEndpoint(servers.papra.url, servers.papra.organizationId),
+    (pair) =>
+      verify({ pair, direction: "paperless-to-papra", mapping: defaultMappingConfig, concurrency: 4 }),
+  )
+
 /** `verify` of an export carried into a Paperless-ngx. */
 export const verifyExportIntoPaperless = (run: IntoPaperlessRun): Promise<VerifyReport> =>
   withExport(run, paperlessServers(run.paperless), intoPaperless, (pair) =>

@@ -1,0 +1,94 @@
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import {
+  cleanUp,
+  expectedOnPaperless,
+  expectedOnPapra,
+  fixtureOf,
+  paperlessServers,
+  papraServers,
+  rawManifest,
+  runExportIntoPaperless,
+  runExportMigration,
+  tempDirectory,
+  verifyExportIntoPaperless,
+  verifyExportIntoPapra,
+  whenDone,
+} from "./from-export.js"
+import { paperlessView, papraView } from "./world.js"
+
+/**
+ * A real export carried into the live servers the environment names (skipped without them). A
+ * live server may hold these files from an earlier run: they are then linked and filled, so the
+ * counts are "uploaded or linked", and each document is compared field by field either way.
+ */
+
+const { PAPERLESS_URL, PAPERLESS_TOKEN, PAPRA_URL, PAPRA_API_KEY, PAPRA_ORG_ID } = process.env
+const papra =
+  PAPRA_URL && PAPRA_API_KEY && PAPRA_ORG_ID
+    ? { url: PAPRA_URL, apiKey: PAPRA_API_KEY, organizationId: PAPRA_ORG_ID }
+    : undefined
+const paperless =
+  PAPERLESS_URL && PAPERLESS_TOKEN ? { url: PAPERLESS_URL, token: PAPERLESS_TOKEN } : undefined
+
+afterEach(cleanUp)
+
+const stateDirectory = async () => {
+  const directory = await tempDirectory()
+  whenDone(() => Fs.rm(directory, { recursive: true, force: true }))
+  return { statePath: Path.join(directory, "state.db"), reportDirectory: Path.join(directory, "reports") }
+}
+
+describe.skipIf(papra === undefined)("live Papra: a Paperless 3.0.5 export", { timeout: 600_000 }, () => {
+  it("is carried field by field; verify agrees; a re-run changes nothing", async () => {
+    if (papra === undefined) return
+    const run = { location: fixtureOf("3.0.5", "b-zip"), papra, ...(await stateDirectory()) }
+    const expected = expectedOnPapra(await rawManifest("3.0.5"))
+    const first = await runExportMigration(run)
+    expect(first.documents.failed, JSON.stringify(first.failures)).toBe(0)
+    expect(first.documents.uploaded + first.documents["linked-existing"]).toBe(expected.size)
+    const { view } = await papraView(papraServers(papra))
+    const byName = new Map(
+      [...view.values()].map((document) => [(document as { name: string }).name, document]),
+    )
+    for (const [name, want] of expected) {
+      const { notes, ...fields } = want
+      expect(byName.get(name), name).toMatchObject(fields)
+      for (const note of notes as Array<string>)
+        expect((byName.get(name) as { notes: string }).notes).toContain(note)
+    }
+    expect((await verifyExportIntoPapra(run)).drift).toEqual([])
+    const again = await runExportMigration(run)
+    expect(again.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, unchanged: expected.size })
+  })
+})
+
+describe.skipIf(paperless === undefined)(
+  "live Paperless-ngx: a 2.20.15 export merged into it",
+  { timeout: 900_000 },
+  () => {
+    it("is carried field by field; verify agrees; a re-run changes nothing", async () => {
+      if (paperless === undefined) return
+      const run = { location: fixtureOf("2.20.15", "a-plain"), paperless, ...(await stateDirectory()) }
+      const expected = expectedOnPaperless(await rawManifest("2.20.15"))
+      const first = await runExportIntoPaperless(run)
+      expect(first.documents.failed, JSON.stringify(first.failures)).toBe(0)
+      expect(first.documents.uploaded + first.documents["linked-existing"]).toBe(expected.size)
+      const { view } = await paperlessView(paperlessServers(paperless))
+      for (const [title, want] of expected) {
+        const { tags, notes, ...fields } = want as { tags: Array<string>; notes: Array<string> }
+        const got = [...view.values()].find((document) => (document as { title: string }).title === title) as
+          | { tags: Array<string>; notes: Array<string> }
+          | undefined
+        expect(got, title).toMatchObject(fields)
+        // A live server may add its own inbox tag or keep a user's: the export's are all there.
+        expect(got?.tags, title).toEqual(expect.arrayContaining(tags))
+        expect(got?.notes, title).toEqual(expect.arrayContaining(notes))
+      }
+      expect((await verifyExportIntoPaperless(run)).drift).toEqual([])
+      const again = await runExportIntoPaperless(run)
+      expect(again.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, unchanged: expected.size })
+    })
+  },
+)
