@@ -5,7 +5,7 @@ import type { PapraSimulator } from "@paperbridge/testkit"
 import { afterEach, describe, expect, it } from "vitest"
 import {
   cleanUp,
-  copyOf,
+  editedExport,
   expectedOnPapra,
   exportWorld,
   fixtureOf,
@@ -15,7 +15,6 @@ import {
   secretsOf,
   VARIANTS,
   VERSIONS,
-  whenDone,
   writesTo,
 } from "./from-export.js"
 import { papraView } from "./world.js"
@@ -171,18 +170,9 @@ describe("a newer export of the same instance", () => {
     })
     expect(again.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, unchanged: 9 })
 
-    const newer = await copyOf(fixtureOf("3.0.5", "a-plain"))
-    whenDone(() => Fs.rm(Path.dirname(newer), { recursive: true, force: true }))
-    const manifestPath = Path.join(newer, "manifest.json")
-    const manifest = JSON.parse(await Fs.readFile(manifestPath, "utf8")) as Array<{
-      model: string
-      pk: number
-      fields: Record<string, unknown>
-    }>
-    const shopping = manifest.find((record) => record.model === "documents.document" && record.pk === 6)
-    if (shopping === undefined) throw new Error("fixture: no document 6")
-    shopping.fields.title = "Shopping list (weekend)"
-    await Fs.writeFile(manifestPath, JSON.stringify(manifest))
+    const newer = await editedExport("3.0.5", (document) => {
+      document(6).fields.title = "Shopping list (weekend)"
+    })
     const updated = await runExportMigration({ location: newer, papra, statePath, reportDirectory })
     expect(updated.documents).toMatchObject({ uploaded: 0, updated: 1, failed: 0, unchanged: 8 })
     expect((await onPapra(papra)).has("Shopping list (weekend)")).toBe(true)

@@ -375,31 +375,51 @@ export const expectedOnPaperless = (manifest: ReadonlyArray<RawRecord>) => {
 export const writesTo = (server: { readonly requests: ReadonlyArray<{ readonly method: string }> }) =>
   server.requests.filter((request) => request.method !== "GET" && request.method !== "HEAD").length
 
+export interface ManifestRecord {
+  readonly model: string
+  readonly pk: number
+  fields: Record<string, unknown>
+  readonly __exported_file_name__?: string
+}
+
 /**
- * A newer export of the a-plain fixture in which one document's file changed (the shopping list,
- * pk 6): its path, and the new file's SHA-256.
+ * A newer export of the same instance: a copy of the a-plain fixture whose manifest (and files,
+ * in its folder) `edit` changes; its path.
  */
-export const exportWithChangedFile = async (version: ExportVersion) => {
+export const editedExport = async (
+  version: ExportVersion,
+  edit: (document: (pk: number) => ManifestRecord, folder: string) => Promise<void> | void,
+) => {
   const newer = await copyOf(fixtureOf(version, "a-plain"))
   whenDone(() => Fs.rm(Path.dirname(newer), { recursive: true, force: true }))
   const manifestPath = Path.join(newer, "manifest.json")
-  const manifest = JSON.parse(await Fs.readFile(manifestPath, "utf8")) as Array<{
-    model: string
-    pk: number
-    fields: Record<string, unknown>
-    __exported_file_name__?: string
-  }>
-  // The shopping list (a text file) was edited and consumed again: new bytes, new checksum, and
-  // `modified` moves, as Paperless bumps it when it rewrites a file.
-  const shopping = manifest.find((record) => record.model === "documents.document" && record.pk === 6)
-  if (shopping?.__exported_file_name__ === undefined) throw new Error("fixture: no document 6")
-  const file = Path.join(newer, shopping.__exported_file_name__)
-  const bytes = Buffer.concat([await Fs.readFile(file), Buffer.from("- oat milk\n")])
-  await Fs.writeFile(file, bytes)
-  const kind = String(shopping.fields.checksum).length === 32 ? "md5" : "sha256"
-  shopping.fields.checksum = createHash(kind).update(bytes).digest("hex")
-  shopping.fields.modified = new Date(Date.now() + 60 * 60_000).toISOString()
-  shopping.fields.content = bytes.toString("utf8")
+  const manifest = JSON.parse(await Fs.readFile(manifestPath, "utf8")) as Array<ManifestRecord>
+  await edit((pk) => {
+    const found = manifest.find((record) => record.model === "documents.document" && record.pk === pk)
+    if (found === undefined) throw new Error(`fixture: no document ${pk}`)
+    return found
+  }, newer)
   await Fs.writeFile(manifestPath, JSON.stringify(manifest))
-  return { newer, sha256: createHash("sha256").update(bytes).digest("hex") }
+  return newer
+}
+
+/**
+ * A newer export in which the shopping list (pk 6, a text file) was edited and consumed again: new
+ * bytes, new checksum, new content, and `modified` moves, as Paperless bumps it when it rewrites a
+ * file. Its path, and the new file's SHA-256.
+ */
+export const exportWithChangedFile = async (version: ExportVersion) => {
+  let sha256 = ""
+  const newer = await editedExport(version, async (document, folder) => {
+    const shopping = document(6)
+    const file = Path.join(folder, shopping.__exported_file_name__ ?? "")
+    const bytes = Buffer.concat([await Fs.readFile(file), Buffer.from("- oat milk\n")])
+    await Fs.writeFile(file, bytes)
+    const kind = String(shopping.fields.checksum).length === 32 ? "md5" : "sha256"
+    shopping.fields.checksum = createHash(kind).update(bytes).digest("hex")
+    shopping.fields.modified = new Date(Date.now() + 60 * 60_000).toISOString()
+    shopping.fields.content = bytes.toString("utf8")
+    sha256 = createHash("sha256").update(bytes).digest("hex")
+  })
+  return { newer, sha256 }
 }

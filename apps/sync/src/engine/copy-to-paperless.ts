@@ -9,9 +9,7 @@ import { PaperlessClient, type Document as PaperlessDocument } from "@paperbridg
 import * as Effect from "effect/Effect"
 import type { Link } from "../state/links.js"
 import { carryDocument } from "./carry.js"
-import { carriedFileChanged, paperlessFileFingerprint, withKnownFile } from "./known-files.js"
-import { spoolPaperlessFile } from "./paperless-file.js"
-import { versionLoss } from "./paperless-versions.js"
+import { paperlessSourceSteps, spoolPaperlessFile } from "./paperless-file.js"
 import { type RunState, recordFailure } from "./run-state.js"
 import {
   addVersionOnPaperless,
@@ -69,28 +67,13 @@ export const carryCopyToPaperless = (
 ) =>
   Effect.gen(function* () {
     const mapped = paperlessDocumentToPaperlessCopy(document, copy)
-    const mapping = {
-      ...mapped,
-      losses: [...mapped.losses, ...versionLoss(document, state.options.versions, "Paperless")],
-    }
-    const sourceId = String(document.id)
-    const moveFile = (replacing?: Link) =>
-      withKnownFile(
-        state,
-        sourceId,
-        paperlessFileFingerprint(state, document),
-        transfer(state, document, mapping.document, replacing),
-      )
+    const steps = paperlessSourceSteps(state, document, mapped, "Paperless", (replacing) =>
+      transfer(state, document, mapped.document, replacing),
+    )
     return yield* carryDocument(state, {
-      sourceId,
-      title: document.title,
-      mapping,
-      snapshot: documentSnapshot(mapping.document),
-      transfer: moveFile(),
-      targetName: "Paperless",
-      fileChanged: (link, hint) => carriedFileChanged(state.options, document, link, hint),
-      replace: moveFile,
-      apply: (targetId, options) => applyToPaperless(scope, Number(targetId), mapping.document, options),
+      ...steps,
+      snapshot: documentSnapshot(mapped.document),
+      apply: (targetId, options) => applyToPaperless(scope, Number(targetId), mapped.document, options),
       duplicateReason: (twinOf, targetId) =>
         `the same file as source document ${twinOf}, already on Paperless as ${targetId}`,
     })

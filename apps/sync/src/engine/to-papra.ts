@@ -26,9 +26,7 @@ import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
-import { carriedFileChanged, paperlessFileFingerprint, withKnownFile } from "./known-files.js"
-import { spoolPaperlessFile } from "./paperless-file.js"
-import { versionLoss } from "./paperless-versions.js"
+import { paperlessSourceSteps, spoolPaperlessFile } from "./paperless-file.js"
 import type { PapraFileIndex } from "./papra-index.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
 
@@ -366,29 +364,14 @@ export const carryToPapra = (state: RunState, document: PaperlessDocument, papra
   Effect.gen(function* () {
     const papra = yield* PapraClient
     const mapped = paperlessDocumentToPapra(document, state.context)
-    const mapping = {
-      ...mapped,
-      losses: [...mapped.losses, ...versionLoss(document, state.options.versions)],
-    }
-    const sourceId = String(document.id)
-    const moveFile = (replacing?: Link) =>
-      withKnownFile(
-        state,
-        sourceId,
-        paperlessFileFingerprint(state, document),
-        transfer(state, document, mapping.document, papraIndex, replacing),
-      )
+    const steps = paperlessSourceSteps(state, document, mapped, "Papra", (replacing) =>
+      transfer(state, document, mapped.document, papraIndex, replacing),
+    )
     return yield* carryDocument(state, {
-      sourceId,
-      title: document.title,
-      mapping,
+      ...steps,
       snapshot: documentSnapshot(paperlessDocumentAsMapped(document, state.context)),
-      transfer: moveFile(),
-      targetName: "Papra",
-      fileChanged: (link, hint) => carriedFileChanged(state.options, document, link, hint),
-      replace: moveFile,
       apply: (targetId, options) =>
-        applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapping.document, options),
+        applyToPapra(papra, state.context, PapraDocumentId.make(targetId), mapped.document, options),
       duplicateReason: (twinOf, targetId) =>
         `the same file as Paperless document ${twinOf}, already on Papra as ${targetId} (Papra keeps one copy per file)`,
     })
