@@ -49,6 +49,13 @@ const forEachDocument = <A, ReadError, CarryError, R>(
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
     const store = yield* StateStore
+    // A document is visited once a run, so only a failure recorded before the run can need clearing:
+    // one read here instead of a write for every document.
+    const failedBefore = new Set(
+      (yield* store.failures.list(state.pair))
+        .filter((failure) => failure.kind === "document")
+        .map((failure) => failure.sourceId),
+    )
     yield* forEachNeedingWork(
       documents,
       { limit: state.options.filters.limit, concurrency: state.options.concurrency },
@@ -56,7 +63,7 @@ const forEachDocument = <A, ReadError, CarryError, R>(
         limit(Effect.void).pipe(
           Effect.zipRight(carry(document)),
           Effect.tap((result) =>
-            result.outcome === "failed"
+            result.outcome === "failed" || !failedBefore.has(result.sourceId)
               ? Effect.void
               : store.failures.clear(state.pair, "document", result.sourceId),
           ),

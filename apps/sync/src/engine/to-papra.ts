@@ -254,8 +254,12 @@ export const applyToPapra = (
     if (drift.tagsToAdd.length + drift.tagsToRemove.length > 0)
       yield* papra.documents.batchTags({
         filter: { documentIds: [targetId] },
-        ...(drift.tagsToAdd.length > 0 ? { addTagIds: drift.tagsToAdd.map(PapraTagId.make) } : {}),
-        ...(drift.tagsToRemove.length > 0 ? { removeTagIds: drift.tagsToRemove.map(PapraTagId.make) } : {}),
+        ...(drift.tagsToAdd.length > 0
+          ? { addTagIds: drift.tagsToAdd.map((id) => PapraTagId.make(id)) }
+          : {}),
+        ...(drift.tagsToRemove.length > 0
+          ? { removeTagIds: drift.tagsToRemove.map((id) => PapraTagId.make(id)) }
+          : {}),
       })
     for (const { id, value } of drift.propertiesToSet)
       yield* papra.customProperties.setValue(targetId, PapraCustomPropertyId.make(id), value)
