@@ -72,6 +72,50 @@ describe.each(["3.0", "2.20"] as const)("Paperless %s → Papra, run again", (ge
   })
 })
 
+describe("Paperless → Papra, first run", () => {
+  it("writes a document with one upload, one PATCH, one tag call and a PUT per value it has", async () => {
+    pair = await startPair({ direction: "paperless-to-papra", generation: "3.0", corpus: emptyCorpus() })
+    pair.paperless.seed({
+      tags: [{ name: "Finance" }, { name: "Tax" }],
+      correspondents: [{ name: "ACME Corp" }],
+      customFields: [
+        { name: "Invoice reference", dataType: "string" },
+        { name: "Page count", dataType: "integer" },
+      ],
+      documents: [
+        {
+          fileName: "invoice.txt",
+          bytes: Buffer.from("Invoice 4711\n"),
+          title: "ACME invoice",
+          tags: ["Finance", "Tax"],
+          correspondent: "ACME Corp",
+          // An empty value is not written: the fresh upload has none already.
+          customFields: { "Invoice reference": "INV-4711", "Page count": null },
+        },
+      ],
+    })
+    const since = pair.papra.requests.length
+    const result = await runEngine(pair.target, "paperless-to-papra")
+    expect(result.failures).toEqual([])
+    // The document's writes: everything but reads and the organization-wide definitions.
+    const perDocument = pair.papra.requests
+      .slice(since)
+      .filter((request) => request.method !== "GET" && /\/documents(\/|$)/.test(request.path))
+      .map((request) => `${request.method} ${request.path.replace(/^\/api\/organizations\/[^/]+/, "")}`)
+      .map((line) => line.replace(/\b(doc|cpd)_[a-z0-9]+/g, ":id"))
+    expect(perDocument.sort()).toEqual(
+      [
+        "PATCH /documents/:id",
+        "POST /documents",
+        "POST /documents/batch/tags",
+        // Correspondent (a select property) and the reference; not the empty page count.
+        "PUT /documents/:id/custom-properties/:id",
+        "PUT /documents/:id/custom-properties/:id",
+      ].sort(),
+    )
+  })
+})
+
 describe("Paperless → Papra when a person uploads the same file during the run", () => {
   it("links to it after one more listing, without scanning the trash", async () => {
     pair = await startPair({ direction: "paperless-to-papra", generation: "3.0", corpus: emptyCorpus() })

@@ -27,7 +27,7 @@ const killPoints: ReadonlyArray<{ readonly after: string; readonly route: Reques
   { after: "the old copy was trashed", route: { method: "DELETE", path: /\/documents\/doc_[^/]+$/ } },
   {
     after: "the link moved and the metadata is being written",
-    route: { method: "POST", path: /\/documents\/doc_[^/]+\/tags$/ },
+    route: { method: "POST", path: /\/documents\/batch\/tags$/ },
   },
 ]
 

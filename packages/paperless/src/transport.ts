@@ -363,12 +363,17 @@ export const makeTransport = (config: TransportConfig) =>
 
     const ready = Effect.all([server, authorization])
 
+    // Named by method and path; a stack trace captured for every request is CPU that does not pay.
+    const requestSpan = (spec: RequestSpec) =>
+      Effect.withSpan("paperless.request", {
+        attributes: { method: spec.method, endpoint: spec.path },
+        captureStackTrace: false,
+      })
+
     const open = (spec: RequestSpec) =>
       Effect.flatMap(ready, ([info, header]) =>
         withRetry(spec, semaphore.withPermits(1)(attempt(spec, acceptHeader(info.apiVersion), header))),
-      ).pipe(
-        Effect.withSpan("paperless.request", { attributes: { method: spec.method, endpoint: spec.path } }),
-      )
+      ).pipe(requestSpan(spec))
 
     const readText = (spec: RequestSpec) =>
       Effect.flatMap(ready, ([info, header]) =>
@@ -389,9 +394,7 @@ export const makeTransport = (config: TransportConfig) =>
             ),
           ),
         ),
-      ).pipe(
-        Effect.withSpan("paperless.request", { attributes: { method: spec.method, endpoint: spec.path } }),
-      )
+      ).pipe(requestSpan(spec))
 
     const transport: Transport = {
       server,

@@ -3,6 +3,7 @@ import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -60,7 +61,7 @@ export class PapraClient extends Context.Tag("@paperbridge/papra/PapraClient")<
   PapraClientShape
 >() {}
 
-const decodeOrganizationId = Schema.decodeUnknown(PapraOrganizationId)
+const decodeOrganizationId = Schema.decodeUnknownEither(PapraOrganizationId)
 
 /** Builds a client over the `HttpClient` in context. */
 export const make = (
@@ -94,15 +95,15 @@ export const make = (
               problem: "no organization configured; use client.organization(id)",
             }),
           )
-        : decodeOrganizationId(config.organizationId).pipe(
-            Effect.mapError(
-              () =>
-                new PapraRequestError({
-                  endpoint: "(client)",
-                  field: "organizationId",
-                  problem: "not a Papra organization id (org_ and 24 lower-case letters or digits)",
-                }),
-            ),
+        : // Decoded once here, not on every request that names the organization.
+          Either.mapLeft(
+            decodeOrganizationId(config.organizationId),
+            () =>
+              new PapraRequestError({
+                endpoint: "(client)",
+                field: "organizationId",
+                problem: "not a Papra organization id (org_ and 24 lower-case letters or digits)",
+              }),
           )
     return {
       server: makeServer(transport),

@@ -5,6 +5,7 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { parseRetryAfter, withRetry } from "@paperbridge/http"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -100,20 +101,30 @@ export const encodeBody = <A, I>(
 /** Every Papra id: a prefix (`doc`, `doc_act`, …) and 24 lower-case alphanumerics (ids.ts). */
 const PAPRA_ID = /^[a-z]+(?:_[a-z]+)?_[a-z0-9]{24}$/
 
-const fillPath = (template: string, params: Readonly<Record<string, string>>, endpoint: string) =>
-  Effect.forEach(template.split("/"), (segment) => {
-    if (!segment.startsWith(":")) return Effect.succeed(segment)
+// Plain code rather than an Effect per segment: it runs for every request.
+const fillPath = (
+  template: string,
+  params: Readonly<Record<string, string>>,
+  endpoint: string,
+): Either.Either<string, PapraRequestError> => {
+  const segments = template.split("/")
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index] as string
+    if (!segment.startsWith(":")) continue
     const name = segment.slice(1)
     const value = params[name]
-    if (value === undefined) {
-      return Effect.fail(new PapraRequestError({ endpoint, field: name, problem: "missing path parameter" }))
-    }
+    if (value === undefined)
+      return Either.left(new PapraRequestError({ endpoint, field: name, problem: "missing path parameter" }))
     // Ids reach paths unchecked from code without branded types (the Promise facade, plain
     // JavaScript); the server would answer a malformed one with 400 (organizations.get.invalid-id.json).
-    return name.endsWith("Id") && !PAPRA_ID.test(value)
-      ? Effect.fail(new PapraRequestError({ endpoint, field: name, problem: `not a Papra id: ${value}` }))
-      : Effect.succeed(encodeURIComponent(value))
-  }).pipe(Effect.map((segments) => segments.join("/")))
+    if (name.endsWith("Id") && !PAPRA_ID.test(value))
+      return Either.left(
+        new PapraRequestError({ endpoint, field: name, problem: `not a Papra id: ${value}` }),
+      )
+    segments[index] = encodeURIComponent(value)
+  }
+  return Either.right(segments.join("/"))
+}
 
 const transportError = (endpoint: string, error: HttpClientError.HttpClientError) =>
   new PapraTransportError({
@@ -175,7 +186,7 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
     )
 
     const buildRequest = (route: RouteInfo, options: CallOptions) =>
-      Effect.map(fillPath(route.path, options.params ?? {}, endpointOf(route)), (path) => {
+      Either.map(fillPath(route.path, options.params ?? {}, endpointOf(route)), (path) => {
         const query: Record<string, string> = {}
         for (const [key, value] of Object.entries(options.query ?? {})) {
           if (value !== undefined) query[key] = String(value)
@@ -213,9 +224,11 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
               problem: `no answer within ${timeoutMs} ms`,
             }),
         }),
-        Effect.tap(() => Effect.logDebug("papra request succeeded")),
-        Effect.tapError((error) => Effect.logDebug(`papra request failed: ${error.message}`)),
-        Effect.annotateLogs({ endpoint }),
+        // Only failures are logged: a debug line and a log annotation for every successful request
+        // are engine CPU spent per request, for a line nobody reads (issue 12).
+        Effect.tapError((error) =>
+          Effect.logDebug(`papra request failed: ${error.message}`).pipe(Effect.annotateLogs({ endpoint })),
+        ),
         semaphore.withPermits(1),
       )
     }
@@ -227,7 +240,10 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
     ) =>
       Effect.flatMap(buildRequest(route, options), (request) =>
         withRetry(config.retry, retryClassifier(route.idempotent), attempt(route, request, options, read)),
-      ).pipe(Effect.withSpan(`papra ${endpointOf(route)}`))
+      ).pipe(
+        // The endpoint names the span well enough; a captured stack trace per request does not pay.
+        Effect.withSpan(`papra ${endpointOf(route)}`, { captureStackTrace: false }),
+      )
 
     /** Calls a route and decodes its success body with the route's schema. */
     const call = <A, I>(route: Route<A, I>, options: CallOptions = {}): Effect.Effect<A, PapraError> =>

@@ -55,6 +55,13 @@ const forEachDocument = <A, ReadError, CarryError, R>(
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
     const store = yield* StateStore
+    // A document is visited once a run, so only a failure recorded before the run can need clearing:
+    // one read here instead of a write for every document.
+    const failedBefore = new Set(
+      (yield* store.failures.list(state.pair))
+        .filter((failure) => failure.kind === "document")
+        .map((failure) => failure.sourceId),
+    )
     yield* forEachNeedingWork(
       documents,
       { limit: state.options.filters.limit, concurrency: state.options.concurrency },
@@ -62,7 +69,7 @@ const forEachDocument = <A, ReadError, CarryError, R>(
         limit(Effect.void).pipe(
           Effect.zipRight(carry(document)),
           Effect.tap((result) =>
-            result.outcome === "failed"
+            result.outcome === "failed" || !failedBefore.has(result.sourceId)
               ? Effect.void
               : store.failures.clear(state.pair, "document", result.sourceId),
           ),
@@ -85,33 +92,36 @@ const writeRelations = (state: RunState) =>
     const store = yield* StateStore
     const links = yield* loadLinks(state.pair, direction)
     const context = mappingContext({ ...state.context, links })
-    for (const sourceId of pending) {
-      const link = yield* store.links.findTarget(state.pair, "document", sourceId)
-      if (Option.isNone(link)) continue
-      if (state.options.direction === "paperless-to-papra") {
-        const papra = yield* PapraClient
-        const found = yield* Effect.flatMap(PaperlessSource, (source) => source.document(Number(sourceId)))
-        if (Option.isNone(found)) continue
-        const document = found.value
-        const mapped = paperlessDocumentToPapra(document, context)
-        yield* applyToPapra(papra, context, PapraDocumentId.make(link.value.targetId), mapped.document, {
-          freshUpload: false,
-        })
-        if (mapped.pendingRelations.length > 0) {
-          yield* state.options.onEvent({
-            type: "warning",
-            message: `document ${sourceId}: links to documents that were not carried (${mapped.pendingRelations.flatMap((relation) => relation.missing).join(", ")})`,
+    // Each document's links are its own writes: they go at the run's concurrency, as documents do.
+    const relink = (sourceId: string) =>
+      Effect.gen(function* () {
+        const link = yield* store.links.findTarget(state.pair, "document", sourceId)
+        if (Option.isNone(link)) return
+        if (state.options.direction === "paperless-to-papra") {
+          const papra = yield* PapraClient
+          const found = yield* Effect.flatMap(PaperlessSource, (source) => source.document(Number(sourceId)))
+          if (Option.isNone(found)) return
+          const document = found.value
+          const mapped = paperlessDocumentToPapra(document, context)
+          yield* applyToPapra(papra, context, PapraDocumentId.make(link.value.targetId), mapped.document, {
+            freshUpload: false,
           })
+          if (mapped.pendingRelations.length > 0) {
+            yield* state.options.onEvent({
+              type: "warning",
+              message: `document ${sourceId}: links to documents that were not carried (${mapped.pendingRelations.flatMap((relation) => relation.missing).join(", ")})`,
+            })
+          }
+          yield* store.snapshots.save(
+            state.pair,
+            sourceId,
+            documentSnapshot(paperlessDocumentAsMapped(document, context)),
+          )
+        } else {
+          yield* relinkOnPaperless(state, context, sourceId, link.value.targetId)
         }
-        yield* store.snapshots.save(
-          state.pair,
-          sourceId,
-          documentSnapshot(paperlessDocumentAsMapped(document, context)),
-        )
-      } else {
-        yield* relinkOnPaperless(state, context, sourceId, link.value.targetId)
-      }
-    }
+      })
+    yield* Effect.forEach(pending, relink, { concurrency: state.options.concurrency, discard: true })
   })
 
 /** The relations pass of a copy: the document links of each waiting document, now that their ends are linked. */

@@ -247,14 +247,17 @@ export const applyToPapra = (
     const fillOnly = options.fillOnly === true
     const drift = papraDrift(current, mapped, context, { fillOnly })
     if (Object.keys(drift.patch).length > 0) yield* papra.documents.update(targetId, drift.patch)
-    for (const tagId of drift.tagsToAdd)
-      yield* papra.documents.addTag(targetId, PapraTagId.make(tagId)).pipe(
-        Effect.catchIf(
-          (error) => error instanceof PapraApiError && error.code === "documents.already_has_tag",
-          () => Effect.void,
-        ),
-      )
-    for (const tagId of drift.tagsToRemove) yield* papra.documents.removeTag(targetId, PapraTagId.make(tagId))
+    // One call for every tag: the batch route skips tags already there, so a replay is harmless.
+    if (drift.tagsToAdd.length + drift.tagsToRemove.length > 0)
+      yield* papra.documents.batchTags({
+        filter: { documentIds: [targetId] },
+        ...(drift.tagsToAdd.length > 0
+          ? { addTagIds: drift.tagsToAdd.map((id) => PapraTagId.make(id)) }
+          : {}),
+        ...(drift.tagsToRemove.length > 0
+          ? { removeTagIds: drift.tagsToRemove.map((id) => PapraTagId.make(id)) }
+          : {}),
+      })
     for (const { id, value } of drift.propertiesToSet)
       yield* papra.customProperties.setValue(targetId, PapraCustomPropertyId.make(id), value)
     for (const id of drift.propertiesToClear)

@@ -150,52 +150,57 @@ export const journalOperations = (
       })(key),
     )
 
-  const begin = (pair: Pair, input: NewJournalEntry): Effect.Effect<JournalBegin, StateStoreError> =>
+  /** The usual case in one statement: a new key inserts its entry, a known one inserts nothing. */
+  const insertNew = (pair: Pair, input: NewJournalEntry, key: string, timestamp: string) =>
+    db.guard(
+      "write a journal entry",
+      SqlSchema.findOne({
+        Request: Schema.Void,
+        Result: JournalEntry,
+        execute: () =>
+          sql`INSERT INTO journal ${sql.insert({
+            runId: input.runId ?? null,
+            sourceEndpoint: pair.source,
+            targetEndpoint: pair.target,
+            kind: input.kind,
+            operation: input.operation,
+            sourceId: input.sourceId,
+            idempotencyKey: key,
+            state: "pending",
+            sha256: input.sha256 ?? null,
+            md5: input.md5 ?? null,
+            size: input.size ?? null,
+            attempts: 1,
+            createdAt: timestamp,
+            updatedAt: timestamp,
+          })} ON CONFLICT (source_endpoint, target_endpoint, idempotency_key) DO NOTHING RETURNING *`,
+      })(undefined),
+    )
+
+  const resume = (pair: Pair, input: NewJournalEntry, key: string, timestamp: string) =>
     db.transaction(
       Effect.gen(function* () {
-        const key = input.idempotencyKey ?? defaultIdempotencyKey(input)
-        const existing = yield* byKey(pair, key)
-        const timestamp = yield* now
-        if (Option.isSome(existing)) {
-          const entry = existing.value
-          if (entry.state === "pending") return { _tag: "HalfDone", entry } as const
-          if (entry.state === "done") return { _tag: "AlreadyDone", entry } as const
-          yield* db.guard(
-            "restart a journal entry",
-            sql`UPDATE journal SET state = 'pending', error = NULL, attempts = attempts + 1,
-                run_id = ${input.runId ?? entry.runId}, updated_at = ${timestamp} WHERE id = ${entry.id}`,
-          )
-          return { _tag: "Started", entry: yield* byId(entry.id) } as const
-        }
-        const inserted = yield* db.guard(
-          "write a journal entry",
-          SqlSchema.single({
-            Request: Schema.Void,
-            Result: JournalEntry,
-            execute: () =>
-              sql`INSERT INTO journal ${sql
-                .insert({
-                  runId: input.runId ?? null,
-                  sourceEndpoint: pair.source,
-                  targetEndpoint: pair.target,
-                  kind: input.kind,
-                  operation: input.operation,
-                  sourceId: input.sourceId,
-                  idempotencyKey: key,
-                  state: "pending",
-                  sha256: input.sha256 ?? null,
-                  md5: input.md5 ?? null,
-                  size: input.size ?? null,
-                  attempts: 1,
-                  createdAt: timestamp,
-                  updatedAt: timestamp,
-                })
-                .returning("*")}`,
-          })(undefined),
+        // The insert found this key taken, so the row is there (inside the transaction: no lock taken twice).
+        const entry = yield* db.guard("read a journal entry", Effect.flatten(byKey(pair, key)))
+        if (entry.state === "pending") return { _tag: "HalfDone", entry } as const
+        if (entry.state === "done") return { _tag: "AlreadyDone", entry } as const
+        yield* db.guard(
+          "restart a journal entry",
+          sql`UPDATE journal SET state = 'pending', error = NULL, attempts = attempts + 1,
+              run_id = ${input.runId ?? entry.runId}, updated_at = ${timestamp} WHERE id = ${entry.id}`,
         )
-        return { _tag: "Started", entry: inserted } as const
+        return { _tag: "Started", entry: yield* byId(entry.id) } as const
       }),
     )
+
+  const begin = (pair: Pair, input: NewJournalEntry): Effect.Effect<JournalBegin, StateStoreError> =>
+    Effect.gen(function* () {
+      const key = input.idempotencyKey ?? defaultIdempotencyKey(input)
+      const timestamp = yield* now
+      const inserted = yield* insertNew(pair, input, key, timestamp)
+      if (Option.isSome(inserted)) return { _tag: "Started", entry: inserted.value } as const
+      return yield* resume(pair, input, key, timestamp)
+    })
 
   const setColumn = (id: number, column: "taskId" | "targetId", value: string) =>
     Effect.flatMap(now, (timestamp) =>
@@ -212,14 +217,19 @@ export const journalOperations = (
   const complete = (id: number, completion: JournalCompletion) =>
     db.transaction(
       Effect.gen(function* () {
-        const entry = yield* byId(id)
-        const pair = { source: entry.sourceEndpoint, target: entry.targetEndpoint }
         const timestamp = yield* now
-        yield* db.guard(
+        // What the caller gets back is the settled row itself: nothing below changes it again.
+        const entry = yield* db.guard(
           "complete a journal entry",
-          sql`UPDATE journal SET state = 'done', target_id = ${completion.targetId}, error = NULL,
-              updated_at = ${timestamp} WHERE id = ${id}`,
+          SqlSchema.single({
+            Request: Schema.Number,
+            Result: JournalEntry,
+            execute: (entryId) =>
+              sql`UPDATE journal SET state = 'done', target_id = ${completion.targetId}, error = NULL,
+                  updated_at = ${timestamp} WHERE id = ${entryId} RETURNING *`,
+          })(id),
         )
+        const pair = { source: entry.sourceEndpoint, target: entry.targetEndpoint }
         let link: Link | undefined
         if (completion.link !== undefined) {
           link = yield* links.link(pair, {
@@ -233,7 +243,7 @@ export const journalOperations = (
             yield* snapshots.save(pair, entry.sourceId, completion.snapshot)
         }
         yield* failures.clear(pair, entry.kind, entry.sourceId)
-        return { entry: yield* byId(id), link }
+        return { entry, link }
       }),
     )
 

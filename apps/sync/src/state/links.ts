@@ -1,9 +1,8 @@
-import type { SqlError } from "@effect/sql/SqlError"
 import * as SqlSchema from "@effect/sql/SqlSchema"
+import type * as Statement from "@effect/sql/Statement"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { Database } from "./database.js"
 import { Endpoint, EntityKind, type Pair } from "./endpoints.js"
@@ -101,12 +100,11 @@ export interface LinkOperations {
 
 /** The link operations with the row id lookup that the other state tables key on; not for callers outside the store. */
 export interface LinkIndex extends LinkOperations {
-  /** The row id of a source entity's link; `None` when it is not linked. Its errors are raw: the caller's own operation wraps them. */
-  readonly linkIdOf: (
-    pair: Pair,
-    kind: EntityKind,
-    sourceId: string,
-  ) => Effect.Effect<Option.Option<number>, ParseError | SqlError>
+  /**
+   * A query answering the row id of a source entity's link (no row when it is not linked), to be
+   * nested in the statement that needs it: one statement instead of a read and a write.
+   */
+  readonly linkIdQuery: (pair: Pair, kind: EntityKind, sourceId: string) => Statement.Fragment
 }
 
 export const linkOperations = (db: Database): LinkIndex => {
@@ -124,11 +122,11 @@ export const linkOperations = (db: Database): LinkIndex => {
     })(id)
   }
 
-  const linkIdOf = (pair: Pair, kind: EntityKind, sourceId: string) =>
-    Effect.map(
-      findRow(pair, kind, "source", sourceId),
-      Option.map((row) => row.id),
-    )
+  const linkIdQuery = (pair: Pair, kind: EntityKind, sourceId: string) => {
+    const o = orientation(pair)
+    return sql`SELECT id FROM links WHERE left_endpoint = ${o.left} AND right_endpoint = ${o.right}
+        AND kind = ${kind} AND ${sql(o.sourceColumn)} = ${sourceId}`
+  }
 
   const findTarget = (pair: Pair, kind: EntityKind, sourceId: string) =>
     db.guard(
@@ -220,25 +218,26 @@ export const linkOperations = (db: Database): LinkIndex => {
         const sourceIsLeft = o.sourceColumn === "leftId"
         const sha256 = input.sha256 ?? null
         const md5 = input.md5 ?? null
-        yield* db.guard(
-          "write a link",
-          Option.isSome(bySource)
-            ? sql`UPDATE links SET sha256 = COALESCE(${sha256}, sha256), md5 = COALESCE(${md5}, md5),
-                  updated_at = ${now} WHERE id = ${bySource.value.id}`
-            : sql`INSERT INTO links ${sql.insert({
-                kind: input.kind,
-                leftEndpoint: o.left,
-                leftId: sourceIsLeft ? input.sourceId : input.targetId,
-                rightEndpoint: o.right,
-                rightId: sourceIsLeft ? input.targetId : input.sourceId,
-                sha256,
-                md5,
-                linkedAt: now,
-                updatedAt: now,
-              })}`,
-        )
-        const stored = findRow(pair, input.kind, "source", input.sourceId).pipe(Effect.flatten)
-        return fromRow(pair, yield* db.guard("read back a link", stored))
+        const written = SqlSchema.single({
+          Request: Schema.Void,
+          Result: LinkRow,
+          execute: () =>
+            Option.isSome(bySource)
+              ? sql`UPDATE links SET sha256 = COALESCE(${sha256}, sha256), md5 = COALESCE(${md5}, md5),
+                    updated_at = ${now} WHERE id = ${bySource.value.id} RETURNING *`
+              : sql`INSERT INTO links ${sql.insert({
+                  kind: input.kind,
+                  leftEndpoint: o.left,
+                  leftId: sourceIsLeft ? input.sourceId : input.targetId,
+                  rightEndpoint: o.right,
+                  rightId: sourceIsLeft ? input.targetId : input.sourceId,
+                  sha256,
+                  md5,
+                  linkedAt: now,
+                  updatedAt: now,
+                })} RETURNING *`,
+        })(undefined)
+        return fromRow(pair, yield* db.guard("write a link", written))
       }),
     )
 
@@ -263,5 +262,5 @@ export const linkOperations = (db: Database): LinkIndex => {
       ),
     )
 
-  return { link, unlink, findTarget, findSource, findBySha256, list, count, linkIdOf }
+  return { link, unlink, findTarget, findSource, findBySha256, list, count, linkIdQuery }
 }

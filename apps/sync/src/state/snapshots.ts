@@ -67,35 +67,38 @@ export const snapshotOperations = (db: Database, links: LinkIndex): SnapshotOper
       SqlSchema.findOne({
         Request: Schema.String,
         Result: SnapshotRow,
-        execute: () =>
-          Effect.flatMap(links.linkIdOf(pair, "document", sourceId), (linkId) =>
-            Option.match(linkId, {
-              onNone: () => Effect.succeed([]),
-              onSome: (id) =>
-                sql`SELECT metadata, hash, updated_at FROM base_snapshots WHERE link_id = ${id}`,
-            }),
-          ),
+        execute: (id) =>
+          sql`SELECT metadata, hash, updated_at FROM base_snapshots
+              WHERE link_id = (${links.linkIdQuery(pair, "document", id)})`,
       })(sourceId).pipe(Effect.map(Option.map(toSnapshot))),
     )
 
+  // One statement, so no transaction: the link's id is looked up by the insert itself, and an
+  // unlinked document inserts nothing.
   const save = (pair: Pair, sourceId: string, metadata: unknown) =>
-    db.transaction(
-      Effect.gen(function* () {
-        const linkId = yield* db.guard("read a link", links.linkIdOf(pair, "document", sourceId))
-        if (Option.isNone(linkId)) return Option.none<BaseSnapshot>()
-        const json = canonicalJson(metadata)
-        const hash = snapshotHash(json)
-        const updatedAt = yield* DateTime.now
-        yield* db.guard(
-          "write a base snapshot",
-          sql`INSERT INTO base_snapshots (link_id, metadata, hash, updated_at)
-              VALUES (${linkId.value}, ${json}, ${hash}, ${DateTime.formatIso(updatedAt)})
-              ON CONFLICT (link_id) DO UPDATE SET metadata = excluded.metadata, hash = excluded.hash,
-              updated_at = excluded.updated_at`,
-        )
-        return Option.some<BaseSnapshot>({ metadata: JSON.parse(json) as JsonValue, json, hash, updatedAt })
-      }),
-    )
+    Effect.gen(function* () {
+      const json = canonicalJson(metadata)
+      const hash = snapshotHash(json)
+      const updatedAt = yield* DateTime.now
+      const saved = yield* db.guard(
+        "write a base snapshot",
+        SqlSchema.findOne({
+          Request: Schema.Void,
+          Result: Schema.Struct({ linkId: Schema.Number }),
+          execute: () =>
+            sql`INSERT INTO base_snapshots (link_id, metadata, hash, updated_at)
+                SELECT id, ${json}, ${hash}, ${DateTime.formatIso(updatedAt)}
+                FROM (${links.linkIdQuery(pair, "document", sourceId)}) WHERE true
+                ON CONFLICT (link_id) DO UPDATE SET metadata = excluded.metadata, hash = excluded.hash,
+                updated_at = excluded.updated_at
+                RETURNING link_id`,
+        })(undefined),
+      )
+      return Option.map(
+        saved,
+        (): BaseSnapshot => ({ metadata: JSON.parse(json) as JsonValue, json, hash, updatedAt }),
+      )
+    })
 
   return { get, save }
 }

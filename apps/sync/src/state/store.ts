@@ -38,7 +38,7 @@ const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, S
     return {
       path: db.path,
       transaction: db.transaction,
-      links: Struct.omit(allLinks, "linkIdOf"),
+      links: Struct.omit(allLinks, "linkIdQuery"),
       snapshots,
       journal,
       failures,
