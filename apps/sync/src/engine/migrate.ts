@@ -311,19 +311,25 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
       yield* copy === undefined ? writeRelations(state) : writeCopyRelations(state, copy)
       const summary = yield* summarize(state, startedAt, [...lossiness, ...notCarried], definitions.counts)
       const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
-      const failed = summary.documents.failed
-      yield* store.runs.finish(run.id, {
-        outcome: failed > 0 ? "partial" : "ok",
-        counts: { ...summary.documents, bytes: summary.bytes },
-        reportPath,
-      })
-      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "done" })
-      yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
-      return { ...summary, reportPath, runId: run.id } satisfies MigrationResult as MigrationResult
+      return { summary, reportPath }
     }).pipe(
       Effect.scoped,
-      // The lease is renewed while the run works; a run that lost it stops at once.
+      // The lease is renewed while the run works; a run that lost it stops at once. Finishing
+      // the run ends the lease, so it happens after the race: a renewal due just then must not
+      // take a finished run for a lost one.
       Effect.raceFirst(store.runs.holdLease(run.id)),
+      Effect.flatMap(({ summary, reportPath }) =>
+        Effect.gen(function* () {
+          yield* store.runs.finish(run.id, {
+            outcome: summary.documents.failed > 0 ? "partial" : "ok",
+            counts: { ...summary.documents, bytes: summary.bytes },
+            reportPath,
+          })
+          yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "done" })
+          yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
+          return { ...summary, reportPath, runId: run.id } satisfies MigrationResult as MigrationResult
+        }),
+      ),
       Effect.onExit(finish),
     )
   })
