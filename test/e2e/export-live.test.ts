@@ -5,6 +5,7 @@ import {
   cleanUp,
   expectedOnPaperless,
   expectedOnPapra,
+  exportWithChangedFile,
   fixtureOf,
   paperlessServers,
   papraServers,
@@ -89,6 +90,39 @@ describe.skipIf(paperless === undefined)(
       expect((await verifyExportIntoPaperless(run)).drift).toEqual([])
       const again = await runExportIntoPaperless(run)
       expect(again.documents).toMatchObject({ uploaded: 0, updated: 0, failed: 0, unchanged: expected.size })
+    })
+
+    it("a file changed in a newer export becomes a new version (3.0) or a new document with the old one trashed (2.20)", async () => {
+      if (paperless === undefined) return
+      const state = await stateDirectory()
+      await runExportIntoPaperless({ location: fixtureOf("2.20.15", "a-plain"), paperless, ...state })
+      const { newer, sha256 } = await exportWithChangedFile("2.20.15")
+      const run = { location: newer, paperless, ...state }
+      const result = await runExportIntoPaperless(run)
+      expect(result.documents, JSON.stringify(result.failures)).toMatchObject({
+        "file-replaced": 1,
+        failed: 0,
+      })
+      const response = await fetch(
+        `${paperless.url}/api/documents/?title__iexact=shopping-list&page_size=100`,
+        {
+          headers: { Authorization: `Token ${paperless.token}` },
+        },
+      )
+      const listed = (await response.json()) as {
+        results: Array<{ id: number; versions?: Array<{ checksum: string }> }>
+      }
+      // 2.20 lists no versions (the replacement is a new document); 3.0 lists the new one's SHA-256.
+      expect(
+        listed.results.some(
+          (document) =>
+            document.versions === undefined ||
+            document.versions.some((version) => version.checksum === sha256),
+        ),
+      ).toBe(true)
+      expect((await verifyExportIntoPaperless(run)).drift).toEqual([])
+      const again = await runExportIntoPaperless(run)
+      expect(again.documents).toMatchObject({ "file-replaced": 0, updated: 0, failed: 0 })
     })
   },
 )
