@@ -1,10 +1,10 @@
-import * as Fs from "node:fs"
+import type { MultipartField, MultipartFile } from "@paperbridge/http"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { CorrespondentId } from "./correspondents.js"
 import { CustomFieldValue } from "./custom-fields.js"
 import { DocumentTypeId } from "./document-types.js"
-import { type PaperlessError, PaperlessInvalidRequest } from "./errors.js"
+import type { PaperlessError } from "./errors.js"
 import { UserId } from "./permissions.js"
 import { StoragePathId } from "./storage-paths.js"
 import { TagId } from "./tags.js"
@@ -33,7 +33,7 @@ export const UploadMetadata = Schema.Struct({
 export type UploadMetadata = typeof UploadMetadata.Type
 
 export interface UploadFile {
-  /** A file-backed Blob streams from disk: `await fs.openAsBlob(path, { type })`. */
+  /** Any Blob; `postFromPath` streams a file from disk instead. */
   readonly file: Blob
   /** Becomes `original_file_name`; the default title is it without the extension. */
   readonly filename: string
@@ -41,13 +41,22 @@ export interface UploadFile {
 
 const ENDPOINT = "/api/documents/post_document/"
 
+/** A part without a type of its own goes as `FormData` would send it. */
+const blobPart = (file: UploadFile): MultipartFile => ({
+  source: { blob: file.file },
+  filename: file.filename,
+  contentType: file.file.type || "application/octet-stream",
+})
+
 /**
  * Pure: the multipart form. `tags` is repeated once per id, `custom_fields` goes as a JSON string
  * (`documents.post_document.full-metadata.json`), and the file part must be named `document`.
  */
-export const uploadForm = (file: UploadFile, metadata: typeof UploadMetadata.Encoded): FormData => {
-  const form = new FormData()
-  form.append("document", file.file, file.filename)
+export const uploadForm = (
+  file: MultipartFile,
+  metadata: typeof UploadMetadata.Encoded,
+): ReadonlyArray<MultipartField> => {
+  const form: Array<MultipartField> = [["document", file]]
   const scalar = [
     "title",
     "created",
@@ -59,11 +68,11 @@ export const uploadForm = (file: UploadFile, metadata: typeof UploadMetadata.Enc
   ] as const
   for (const key of scalar) {
     const value = metadata[key]
-    if (value !== undefined) form.append(key, String(value))
+    if (value !== undefined) form.push([key, String(value)])
   }
-  for (const tag of metadata.tags ?? []) form.append("tags", String(tag))
+  for (const tag of metadata.tags ?? []) form.push(["tags", String(tag)])
   if (metadata.custom_fields !== undefined)
-    form.append("custom_fields", JSON.stringify(metadata.custom_fields))
+    form.push(["custom_fields", JSON.stringify(metadata.custom_fields)])
   return form
 }
 
@@ -79,7 +88,7 @@ export interface Upload {
     file: UploadFile,
     versionLabel?: string,
   ) => Effect.Effect<TaskUuid, PaperlessError>
-  /** Streams the file from disk (`fs.openAsBlob`): never read whole into memory. */
+  /** Streams the file from disk as the request is sent: never read whole into memory. */
   readonly postFromPath: (
     path: string,
     options: UploadMetadata & { readonly filename?: string; readonly mimeType?: string },
@@ -87,45 +96,42 @@ export interface Upload {
 }
 
 export const makeUpload = (transport: Transport): Upload => {
-  const post = (file: UploadFile, metadata: UploadMetadata = {}) =>
+  const postPart = (file: MultipartFile, metadata: UploadMetadata) =>
     Effect.gen(function* () {
       const encoded = yield* Schema.encode(UploadMetadata)(metadata).pipe(
         Effect.mapError((error) => invalidRequest(ENDPOINT, error)),
       )
       // Not retried: a repeated POST would queue the file twice.
       return yield* transport.json(
-        { method: "POST", path: ENDPOINT, body: { _tag: "FormData", formData: uploadForm(file, encoded) } },
+        { method: "POST", path: ENDPOINT, body: { _tag: "Multipart", fields: uploadForm(file, encoded) } },
         TaskUuid,
       )
     })
   return {
-    post,
-    postVersion: (document, file, versionLabel) => {
-      const form = new FormData()
-      form.append("document", file.file, file.filename)
-      if (versionLabel !== undefined) form.append("version_label", versionLabel)
-      return transport.json(
+    post: (file, metadata = {}) => postPart(blobPart(file), metadata),
+    postVersion: (document, file, versionLabel) =>
+      transport.json(
         {
           method: "POST",
           path: `/api/documents/${document}/update_version/`,
-          body: { _tag: "FormData", formData: form },
+          body: {
+            _tag: "Multipart",
+            fields: [
+              ["document", blobPart(file)],
+              ...(versionLabel === undefined ? [] : [["version_label", versionLabel] as const]),
+            ],
+          },
         },
         TaskUuid,
-      )
-    },
+      ),
     postFromPath: (path, { filename, mimeType, ...metadata }) =>
-      Effect.tryPromise({
-        try: () => Fs.openAsBlob(path, mimeType === undefined ? {} : { type: mimeType }),
-        catch: (error) =>
-          new PaperlessInvalidRequest({
-            endpoint: ENDPOINT,
-            field: "document",
-            reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
-          }),
-      }).pipe(
-        Effect.flatMap((blob) =>
-          post({ file: blob, filename: filename ?? path.split(/[\\/]/).pop() ?? "document" }, metadata),
-        ),
+      postPart(
+        {
+          source: { path },
+          filename: filename ?? path.split(/[\\/]/).pop() ?? "document",
+          contentType: mimeType ?? "application/octet-stream",
+        },
+        metadata,
       ),
   }
 }
