@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -6,13 +6,9 @@ import { createInterface } from "node:readline"
 import { defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessAuth } from "@paperbridge/paperless"
 import {
-  exportLayers,
+  type BridgeDirection as Direction,
   migrate,
-  noPaperlessServer,
-  PaperlessSource,
   pairOf,
-  papraEndpoint,
-  type Servers,
   StateStore,
   serverLayers,
 } from "@paperbridge/sync"
@@ -26,9 +22,15 @@ import { writeGeneratedExport } from "./generated-export.js"
  * Figures, not pass/fail. This machine is shared and noisy, so every speed figure is a ratio of
  * two things measured in the same run: `migrate` against a bare copy that carries the same fields
  * (bare-copy.ts), interleaved engine, bare, engine, bare… with fresh simulators (in a child
- * process) for every run, and the median of the pairs printed. Sizes: BENCH_DOCS (default 300 and
- * 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (5000), BENCH_EXPORT_DOCS (10000: a generated export
- * folder with one BENCH_EXPORT_BIG_MIB (256) MiB file; set with BENCH_DOCS, it runs before that size).
+ * process) for every run, and the median of the pairs printed. Memory figures are the peak RSS of
+ * the built CLI (`paperbridge migrate`, built first) in a process of its own, for Paperless →
+ * Papra, Papra → Paperless and a Paperless export → Papra, each with one large file.
+ *
+ * `--only memory` (or BENCH_ONLY=memory) runs the memory figures alone, `--only speed` the rest.
+ * Sizes: BENCH_DOCS (default 300 and 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (300, both
+ * directions), BENCH_EXPORT_DOCS (300), BENCH_BIG_MIB (256: the large file); set BENCH_DOCS and
+ * only the speed figures run, for that size. The issues' sizes (5000 and 10000 documents) take
+ * some 20 minutes here, the defaults two.
  */
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 const median = (values: ReadonlyArray<number>) => {
@@ -40,13 +42,15 @@ const median = (values: ReadonlyArray<number>) => {
 }
 
 interface Simulators {
-  readonly servers: Servers
-  readonly bare: BareServers
+  readonly servers: BareServers
   /** Stops them; answers how many requests each server answered. */
   readonly stop: () => Promise<{ readonly paperless: number; readonly papra: number }>
 }
 
-const startSimulators = async (documents: number, bigFileBytes = 0, latencyMs = 0): Promise<Simulators> => {
+const startSimulators = async (
+  documents: number,
+  options: { bigFileBytes?: number; latencyMs?: number; seeded?: "paperless" | "papra" } = {},
+): Promise<Simulators> => {
   const child = spawn(
     process.execPath,
     [
@@ -55,8 +59,9 @@ const startSimulators = async (documents: number, bigFileBytes = 0, latencyMs = 
       "tsx",
       Path.join(import.meta.dirname, "simulators.ts"),
       String(documents),
-      String(bigFileBytes),
-      String(latencyMs),
+      String(options.bigFileBytes ?? 0),
+      String(options.latencyMs ?? 0),
+      options.seeded ?? "paperless",
     ],
     { stdio: ["pipe", "pipe", "inherit"] },
   )
@@ -68,14 +73,6 @@ const startSimulators = async (documents: number, bigFileBytes = 0, latencyMs = 
   const at = (key: string) => where[key] ?? ""
   return {
     servers: {
-      paperless: { url: at("paperlessUrl"), auth: PaperlessAuth.token(at("paperlessToken")) },
-      papra: {
-        url: at("papraUrl"),
-        apiKey: Redacted.make(at("papraApiKey")),
-        organizationId: at("papraOrganizationId"),
-      },
-    },
-    bare: {
       paperless: { url: at("paperlessUrl"), token: at("paperlessToken") },
       papra: { url: at("papraUrl"), apiKey: at("papraApiKey"), organizationId: at("papraOrganizationId") },
     },
@@ -90,47 +87,45 @@ const startSimulators = async (documents: number, bigFileBytes = 0, latencyMs = 
   }
 }
 
-const sampleMemory = () => {
-  let peak = process.memoryUsage().rss
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss)
-  }, 10)
-  return () => {
-    clearInterval(timer)
-    return peak
-  }
-}
-
 interface Measured {
   readonly seconds: number
   readonly documents: number
   readonly failures: number
   readonly requests: { readonly paperless: number; readonly papra: number }
-  readonly peakRss: number
 }
 
-const timed = async (
-  simulators: Simulators,
-  run: () => Promise<{ readonly documents: number; readonly failures: number }>,
-): Promise<Measured> => {
-  const stopSampling = sampleMemory()
+interface MigrationOutcome {
+  readonly documents: number
+  readonly failures: number
+}
+
+const timed = async (simulators: Simulators, run: () => Promise<MigrationOutcome>): Promise<Measured> => {
   const started = performance.now()
   const result = await run()
   const seconds = (performance.now() - started) / 1000
-  const peak = stopSampling()
-  return { ...result, seconds, requests: await simulators.stop(), peakRss: peak }
+  return { ...result, seconds, requests: await simulators.stop() }
 }
 
-const engineRun = async (
-  documents: number,
-  options: { concurrency?: number; bigFileBytes?: number; latencyMs?: number } = {},
-) => {
-  const simulators = await startSimulators(documents, options.bigFileBytes, options.latencyMs)
-  const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-bench-"))
+const withDirectory = async <A>(prefix: string, use: (directory: string) => Promise<A>): Promise<A> => {
+  const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), prefix))
   try {
-    return await timed(simulators, async () => {
+    return await use(directory)
+  } finally {
+    await Fs.rm(directory, { recursive: true, force: true })
+  }
+}
+
+const engineRun = async (documents: number, options: { concurrency?: number; latencyMs?: number } = {}) => {
+  const simulators = await startSimulators(documents, options)
+  return withDirectory("paperbridge-bench-", (directory) =>
+    timed(simulators, async () => {
+      const bare = simulators.servers
+      const servers = {
+        paperless: { url: bare.paperless.url, auth: PaperlessAuth.token(bare.paperless.token) },
+        papra: { ...bare.papra, apiKey: Redacted.make(bare.papra.apiKey) },
+      }
       const summary = await migrate({
-        pair: pairOf(simulators.servers, "paperless-to-papra"),
+        pair: pairOf(servers, "paperless-to-papra"),
         direction: "paperless-to-papra",
         file: "original",
         concurrency: options.concurrency ?? 8,
@@ -141,7 +136,7 @@ const engineRun = async (
       }).pipe(
         Effect.provide(
           Layer.mergeAll(
-            serverLayers(simulators.servers, { concurrency: options.concurrency ?? 8 }),
+            serverLayers(servers, { concurrency: options.concurrency ?? 8 }),
             StateStore.layer({ path: Path.join(directory, "state.db") }),
           ),
         ),
@@ -151,15 +146,13 @@ const engineRun = async (
         documents: summary.documents.uploaded + summary.documents["linked-existing"],
         failures: summary.documents.failed,
       }
-    })
-  } finally {
-    await Fs.rm(directory, { recursive: true, force: true })
-  }
+    }),
+  )
 }
 
 const bareRun = async (documents: number) => {
   const simulators = await startSimulators(documents)
-  return timed(simulators, async () => ({ ...(await bareCopy(simulators.bare, 8)), failures: 0 }))
+  return timed(simulators, async () => ({ ...(await bareCopy(simulators.servers, 8)), failures: 0 }))
 }
 
 const perDocument = (measured: Measured) =>
@@ -201,68 +194,115 @@ const concurrencyCurve = async (documents: number) => {
   )
 }
 
-const memory = async (documents: number, bigFileBytes: number) => {
-  const measured = await engineRun(documents, { bigFileBytes })
-  console.log(
-    `Paperless → Papra, ${documents} documents + one ${mib(bigFileBytes)} file: engine peak RSS ${mib(measured.peakRss)}, failures ${measured.failures}`,
-  )
-}
+const repository = Path.join(import.meta.dirname, "..", "..")
 
-/** A migration from a generated export folder into Papra: the export is read from disk as it goes. */
-const exportMemory = async (documents: number, bigFileBytes: number) => {
-  const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-bench-export-"))
-  const location = Path.join(directory, "export")
-  await writeGeneratedExport(location, documents, bigFileBytes)
-  const simulators = await startSimulators(0)
-  try {
-    const measured = await timed(simulators, async () => {
-      const summary = await Effect.gen(function* () {
-        const source = yield* PaperlessSource
-        return yield* migrate({
-          pair: {
-            source: source.endpoint,
-            target: papraEndpoint(simulators.servers.papra.url, simulators.servers.papra.organizationId),
-          },
-          direction: "paperless-to-papra",
-          file: "original",
-          concurrency: 8,
-          filters: {},
-          mapping: defaultMappingConfig,
-          reportDirectory: Path.join(directory, "reports"),
-          onEvent: () => Effect.void,
-        })
-      }).pipe(
-        Effect.provide(
-          Layer.mergeAll(
-            exportLayers(
-              location,
-              { ...simulators.servers, paperless: noPaperlessServer },
-              { concurrency: 8 },
-            ),
-            StateStore.layer({ path: Path.join(directory, "state.db") }),
-          ),
-        ),
-        Effect.runPromise,
-      )
-      return { documents: summary.documents.uploaded, failures: summary.documents.failed }
-    })
-    console.log(
-      `Paperless export → Papra, ${documents} documents + one ${mib(bigFileBytes)} file: engine peak RSS ${mib(measured.peakRss)}, ${measured.documents} uploaded, failures ${measured.failures}`,
-    )
-  } finally {
-    await Fs.rm(directory, { recursive: true, force: true })
+/**
+ * `paperbridge migrate` from the built CLI in a process of its own, with the peak-RSS reporter
+ * preloaded: run from TypeScript sources, the loader alone would add some 65 MiB to the figure.
+ */
+const inEngineProcess = async (servers: BareServers, directory: string, args: ReadonlyArray<string>) => {
+  const peakFile = Path.join(directory, "peak-rss")
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      Path.join(import.meta.dirname, "peak-rss.mjs"),
+      Path.join(repository, "apps", "sync", "dist", "bin.js"),
+      "migrate",
+      "--paperless-url",
+      servers.paperless.url,
+      "--papra-url",
+      servers.papra.url,
+      "--papra-org",
+      servers.papra.organizationId,
+      "--concurrency",
+      "8",
+      ...args,
+    ],
+    {
+      cwd: directory,
+      env: {
+        ...process.env,
+        PAPERLESS_TOKEN: servers.paperless.token,
+        PAPRA_API_KEY: servers.papra.apiKey,
+        PAPERBRIDGE_BENCH_PEAK_RSS: peakFile,
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  )
+  let output = ""
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8")
+  })
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve))
+  const finished = /: (\d+) copied, (\d+) linked to existing files, .*?, (\d+) failed/.exec(output)
+  if (finished === null) throw new Error(`the engine process exited with ${code}:\n${output.slice(-2000)}`)
+  return {
+    documents: Number(finished[1]) + Number(finished[2]),
+    failures: Number(finished[3]),
+    peakRssBytes: Number(await Fs.readFile(peakFile, "utf8")),
   }
 }
 
+const memoryLine = (label: string, outcome: MigrationOutcome & { readonly peakRssBytes: number }) =>
+  console.log(
+    `${label}: engine peak RSS ${mib(outcome.peakRssBytes)}, ${outcome.documents} migrated, failures ${outcome.failures}`,
+  )
+
+/** A migration between the simulators, one large file among the documents of the source. */
+const memory = async (direction: Direction, documents: number, bigFileBytes: number) => {
+  const seeded = direction === "paperless-to-papra" ? "paperless" : "papra"
+  const simulators = await startSimulators(documents, { bigFileBytes, seeded })
+  try {
+    const outcome = await withDirectory("paperbridge-bench-", (directory) =>
+      inEngineProcess(simulators.servers, directory, [
+        "--to",
+        direction === "paperless-to-papra" ? "papra" : "paperless",
+      ]),
+    )
+    const label = direction === "paperless-to-papra" ? "Paperless → Papra" : "Papra → Paperless"
+    memoryLine(`${label}, ${documents} documents + one ${mib(bigFileBytes)} file`, outcome)
+  } finally {
+    await simulators.stop()
+  }
+}
+
+/** A migration from a generated export folder into Papra: the export is read from disk as it goes. */
+const exportMemory = (documents: number, bigFileBytes: number) =>
+  withDirectory("paperbridge-bench-export-", async (directory) => {
+    const location = Path.join(directory, "export")
+    await writeGeneratedExport(location, documents, bigFileBytes)
+    const simulators = await startSimulators(0)
+    try {
+      const outcome = await inEngineProcess(simulators.servers, directory, [
+        "--to",
+        "papra",
+        "--from-export",
+        location,
+      ])
+      memoryLine(`Paperless export → Papra, ${documents} documents + one ${mib(bigFileBytes)} file`, outcome)
+    } finally {
+      await simulators.stop()
+    }
+  })
+
+const onlyFlag = process.argv.indexOf("--only")
+const only = onlyFlag >= 0 ? process.argv[onlyFlag + 1] : process.env.BENCH_ONLY
 const pairs = Number(process.env.BENCH_PAIRS ?? 3)
 const sizes = process.env.BENCH_DOCS === undefined ? [300, 2000] : [Number(process.env.BENCH_DOCS)]
-// Memory first, while this process holds nothing from earlier runs.
-if (process.env.BENCH_DOCS === undefined)
-  await memory(Number(process.env.BENCH_MEMORY_DOCS ?? 5000), 256 * 1024 * 1024)
-if (process.env.BENCH_DOCS === undefined || process.env.BENCH_EXPORT_DOCS !== undefined)
-  await exportMemory(
-    Number(process.env.BENCH_EXPORT_DOCS ?? 10_000),
-    Number(process.env.BENCH_EXPORT_BIG_MIB ?? 256) * 1024 * 1024,
-  )
-for (const documents of sizes) await againstBare(documents, pairs)
-if (process.env.BENCH_DOCS === undefined) await concurrencyCurve(100)
+const bigFileBytes = Number(process.env.BENCH_BIG_MIB ?? 256) * 1024 * 1024
+if (only !== "speed" && process.env.BENCH_DOCS === undefined) {
+  const build = spawnSync("pnpm", ["turbo", "run", "build", "--filter", "@paperbridge/sync..."], {
+    cwd: repository,
+    stdio: ["ignore", "ignore", "inherit"],
+  })
+  if (build.status !== 0) throw new Error("building the CLI failed")
+  const memoryDocuments = Number(process.env.BENCH_MEMORY_DOCS ?? 300)
+  await memory("paperless-to-papra", memoryDocuments, bigFileBytes)
+  await memory("papra-to-paperless", memoryDocuments, bigFileBytes)
+  await exportMemory(Number(process.env.BENCH_EXPORT_DOCS ?? 300), bigFileBytes)
+}
+if (only !== "memory") {
+  for (const documents of sizes) await againstBare(documents, pairs)
+  if (process.env.BENCH_DOCS === undefined) await concurrencyCurve(100)
+}

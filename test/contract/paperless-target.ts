@@ -1,4 +1,4 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { fetchLayer } from "@paperbridge/http"
 import { layer, type PaperlessApi, PaperlessAuth, PaperlessClient } from "@paperbridge/paperless"
 import * as Testkit from "@paperbridge/testkit"
 import * as Effect from "effect/Effect"
@@ -71,7 +71,7 @@ export const liveTarget = (): PaperlessTarget => {
 export const clientFor = (target: PaperlessTarget, token = target.token) => {
   const runtime = ManagedRuntime.make(
     layer({ baseUrl: target.url, auth: PaperlessAuth.token(token), retry: { baseDelayMs: 20 } }).pipe(
-      Layer.provide(FetchHttpClient.layer),
+      Layer.provide(fetchLayer),
     ),
   )
   return {

@@ -2,7 +2,7 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { fetchLayer } from "@paperbridge/http"
 import { make, type PapraClientConfig, type PapraClientShape } from "@paperbridge/papra"
 import * as Testkit from "@paperbridge/testkit"
 import * as Effect from "effect/Effect"
@@ -76,7 +76,7 @@ export const runOn = <A, E>(
     organizationId: target.organizationId,
     retry: { baseDelayMs: 20, maxDelayMs: 2_000 },
     ...config,
-  }).pipe(Effect.flatMap(program), Effect.provide(FetchHttpClient.layer), Effect.runPromise)
+  }).pipe(Effect.flatMap(program), Effect.provide(fetchLayer), Effect.runPromise)
 
 /** Runs a program expected to fail and resolves with its error. */
 export const failureOn = <A, E>(

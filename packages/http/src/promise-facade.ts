@@ -1,4 +1,3 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Brand from "effect/Brand"
 import * as Cause from "effect/Cause"
@@ -9,6 +8,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import pLimit from "p-limit"
+import { fetchLayer } from "./fetch-client.js"
 
 /** Values passed through as they are: taking them apart field by field would only blur their types. */
 type Opaque = Uint8Array | ArrayBuffer | Blob | ReadableStream<unknown> | Date | URL | FormData
@@ -66,7 +66,7 @@ export type PromiseClient<Api> = Promisified<Api> & {
 }
 
 export interface PromiseClientSetup<Api, E, R> {
-  /** Everything the Effect client needs (its HTTP client, usually `FetchHttpClient.layer`). */
+  /** Everything the Effect client needs (its HTTP client, usually `fetchLayer`). */
   readonly services: Layer.Layer<R, E>
   /** Builds the Effect client inside that runtime. */
   readonly client: Effect.Effect<Api, E, R>
@@ -143,7 +143,7 @@ export const promiseConnector =
   <Config, Api extends object>(make: (config: Config) => Effect.Effect<Api, never, HttpClient.HttpClient>) =>
   (options: Config & PromiseClientOptions): Promise<PromiseClient<Api>> =>
     makePromiseClient({
-      services: options.httpClient ?? FetchHttpClient.layer,
+      services: options.httpClient ?? fetchLayer,
       client: make(options),
       concurrency: options.concurrency ?? 8,
     })

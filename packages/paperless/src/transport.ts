@@ -2,6 +2,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import {
+  type MultipartField,
+  multipartBody,
   parseRetryAfter,
   type RetryClassifier,
   type RetryPolicy,
@@ -38,7 +40,8 @@ export type Query = Readonly<Record<string, QueryValue>>
 
 export type RequestBody =
   | { readonly _tag: "Json"; readonly encode: Effect.Effect<unknown, PaperlessInvalidRequest> }
-  | { readonly _tag: "FormData"; readonly formData: FormData }
+  /** Built again for every attempt, so a retry reads its files from the start. */
+  | { readonly _tag: "Multipart"; readonly fields: ReadonlyArray<MultipartField> }
   /** `POST /api/documents/:id/email/` works only form-encoded; JSON gives an HTML 500 (`documents.email.*`). */
   | { readonly _tag: "UrlEncoded"; readonly params: ReadonlyArray<readonly [string, string]> }
 
@@ -203,8 +206,20 @@ export const makeTransport = (config: TransportConfig) =>
         })
         const body = spec.body
         if (body?._tag === "Json") request = HttpClientRequest.bodyUnsafeJson(request, yield* body.encode)
-        else if (body?._tag === "FormData") request = HttpClientRequest.bodyFormData(request, body.formData)
-        else if (body?._tag === "UrlEncoded") request = HttpClientRequest.bodyUrlParams(request, body.params)
+        else if (body?._tag === "Multipart") {
+          const multipart = yield* multipartBody(body.fields).pipe(
+            Effect.mapError(
+              (error) =>
+                new PaperlessInvalidRequest({
+                  endpoint: spec.path,
+                  field: error.field,
+                  reason: `cannot open ${error.path}: ${error.problem}`,
+                }),
+            ),
+          )
+          request = HttpClientRequest.bodyStream(request, multipart.stream, multipart)
+        } else if (body?._tag === "UrlEncoded")
+          request = HttpClientRequest.bodyUrlParams(request, body.params)
         const response = yield* http.execute(request).pipe(
           Effect.mapError(
             (error) =>

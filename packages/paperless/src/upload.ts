@@ -1,10 +1,10 @@
-import * as Fs from "node:fs"
+import type { MultipartField, MultipartFile } from "@paperbridge/http"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { CorrespondentId } from "./correspondents.js"
 import { CustomFieldValue } from "./custom-fields.js"
 import { DocumentTypeId } from "./document-types.js"
-import { type PaperlessError, PaperlessInvalidRequest } from "./errors.js"
+import type { PaperlessError } from "./errors.js"
 import { UserId } from "./permissions.js"
 import { StoragePathId } from "./storage-paths.js"
 import { TagId } from "./tags.js"
@@ -33,7 +33,7 @@ export const UploadMetadata = Schema.Struct({
 export type UploadMetadata = typeof UploadMetadata.Type
 
 export interface UploadFile {
-  /** A file-backed Blob streams from disk: `await fs.openAsBlob(path, { type })`. */
+  /** Any Blob; `postFromPath` streams a file from disk instead. */
   readonly file: Blob
   /** Becomes `original_file_name`; the default title is it without the extension. */
   readonly filename: string
@@ -41,13 +41,22 @@ export interface UploadFile {
 
 const ENDPOINT = "/api/documents/post_document/"
 
+/** A part without a type of its own goes as `FormData` would send it. */
+const blobPart = (file: UploadFile): MultipartFile => ({
+  source: { blob: file.file },
+  filename: file.filename,
+  contentType: file.file.type || "application/octet-stream",
+})
+
 /**
  * Pure: the multipart form. `tags` is repeated once per id, `custom_fields` goes as a JSON string
  * (`documents.post_document.full-metadata.json`), and the file part must be named `document`.
  */
-export const uploadForm = (file: UploadFile, metadata: typeof UploadMetadata.Encoded): FormData => {
-  const form = new FormData()
-  form.append("document", file.file, file.filename)
+export const uploadForm = (
+  file: MultipartFile,
+  metadata: typeof UploadMetadata.Encoded,
+): ReadonlyArray<MultipartField> => {
+  const form: Array<MultipartField> = [["document", file]]
   const scalar = [
     "title",
     "created",
@@ -59,11 +68,11 @@ export const uploadForm = (file: UploadFile, metadata: typeof UploadMetadata.Enc
   ] as const
   for (const key of scalar) {
     const value = metadata[key]
-    if (value !== undefined) form.append(key, String(value))
+    if (value !== undefined) form.push([key, String(value)])
   }
-  for (const tag of metadata.tags ?? []) form.append("tags", String(tag))
+  for (const tag of metadata.tags ?? []) form.push(["tags", String(tag)])
   if (metadata.custom_fields !== undefined)
-    form.append("custom_fields", JSON.stringify(metadata.custom_fields))
+    form.push(["custom_fields", JSON.stringify(metadata.custom_fields)])
   return form
 }
 
@@ -85,62 +94,57 @@ export interface Upload {
     path: string,
     options: { readonly filename?: string; readonly mimeType?: string; readonly versionLabel?: string },
   ) => Effect.Effect<TaskUuid, PaperlessError>
-  /** Streams the file from disk (`fs.openAsBlob`): never read whole into memory. */
+  /** Streams the file from disk as the request is sent: never read whole into memory. */
   readonly postFromPath: (
     path: string,
     options: UploadMetadata & { readonly filename?: string; readonly mimeType?: string },
   ) => Effect.Effect<TaskUuid, PaperlessError>
 }
 
-/** A file on disk as a file-backed Blob, which streams from disk when sent. */
-const fileAt = (path: string, filename: string | undefined, mimeType: string | undefined) =>
-  Effect.tryPromise({
-    try: () => Fs.openAsBlob(path, mimeType === undefined ? {} : { type: mimeType }),
-    catch: (error) =>
-      new PaperlessInvalidRequest({
-        endpoint: ENDPOINT,
-        field: "document",
-        reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      }),
-  }).pipe(
-    Effect.map(
-      (blob): UploadFile => ({ file: blob, filename: filename ?? path.split(/[\\/]/).pop() ?? "document" }),
-    ),
-  )
-
 export const makeUpload = (transport: Transport): Upload => {
-  const post = (file: UploadFile, metadata: UploadMetadata = {}) =>
+  const postPart = (file: MultipartFile, metadata: UploadMetadata) =>
     Effect.gen(function* () {
       const encoded = yield* Schema.encode(UploadMetadata)(metadata).pipe(
         Effect.mapError((error) => invalidRequest(ENDPOINT, error)),
       )
       // Not retried: a repeated POST would queue the file twice.
       return yield* transport.json(
-        { method: "POST", path: ENDPOINT, body: { _tag: "FormData", formData: uploadForm(file, encoded) } },
+        { method: "POST", path: ENDPOINT, body: { _tag: "Multipart", fields: uploadForm(file, encoded) } },
         TaskUuid,
       )
     })
-  const upload: Upload = {
-    post,
-    postVersion: (document, file, versionLabel) => {
-      const form = new FormData()
-      form.append("document", file.file, file.filename)
-      if (versionLabel !== undefined) form.append("version_label", versionLabel)
-      return transport.json(
-        {
-          method: "POST",
-          path: `/api/documents/${document}/update_version/`,
-          body: { _tag: "FormData", formData: form },
+  const postVersionPart = (document: number, file: MultipartFile, versionLabel: string | undefined) =>
+    transport.json(
+      {
+        method: "POST",
+        path: `/api/documents/${document}/update_version/`,
+        body: {
+          _tag: "Multipart",
+          fields: [
+            ["document", file],
+            ...(versionLabel === undefined ? [] : [["version_label", versionLabel] as const]),
+          ],
         },
-        TaskUuid,
-      )
-    },
+      },
+      TaskUuid,
+    )
+  return {
+    post: (file, metadata = {}) => postPart(blobPart(file), metadata),
+    postVersion: (document, file, versionLabel) => postVersionPart(document, blobPart(file), versionLabel),
     postFromPath: (path, { filename, mimeType, ...metadata }) =>
-      Effect.flatMap(fileAt(path, filename, mimeType), (file) => post(file, metadata)),
+      postPart(pathPart(path, filename, mimeType), metadata),
     postVersionFromPath: (document, path, { filename, mimeType, versionLabel }) =>
-      Effect.flatMap(fileAt(path, filename, mimeType), (file) =>
-        upload.postVersion(document, file, versionLabel),
-      ),
+      postVersionPart(document, pathPart(path, filename, mimeType), versionLabel),
   }
-  return upload
 }
+
+/** A file on disk as a multipart file part: read from disk as the request is sent. */
+const pathPart = (
+  path: string,
+  filename: string | undefined,
+  mimeType: string | undefined,
+): MultipartFile => ({
+  source: { path },
+  filename: filename ?? path.split(/[\\/]/).pop() ?? "document",
+  contentType: mimeType ?? "application/octet-stream",
+})

@@ -149,9 +149,19 @@ describe("upload", () => {
         ),
       )
       expect(taskId).toBe("eca77d7d-f0af-462b-acac-72c7660dea9a")
-      const body = seen.at(-1)?.body as { _tag: string; formData: FormData }
-      expect(body._tag).toBe("FormData")
-      const form = body.formData
+      const form = seen.at(-1)?.body
+      expect(form).toBeInstanceOf(FormData)
+      if (!(form instanceof FormData)) return
+      expect([...form.keys()]).toEqual([
+        "document",
+        "title",
+        "created",
+        "correspondent",
+        "archive_serial_number",
+        "tags",
+        "tags",
+        "custom_fields",
+      ])
       expect(form.getAll("tags")).toEqual(["2", "3"])
       expect(form.get("custom_fields")).toBe('{"1":"hello","5":42}')
       expect(form.get("archive_serial_number")).toBe("1001")

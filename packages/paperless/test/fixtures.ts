@@ -1,11 +1,14 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 
 /** The recorded exchanges are vendored in `test/fixtures` (refreshed by `pnpm fixtures:refresh`). */
 const here = Path.dirname(fileURLToPath(import.meta.url))
@@ -99,6 +102,22 @@ export interface SeenRequest {
   readonly contentType: string | undefined
 }
 
+/** Text bodies as text, multipart ones as a real parser (undici's `Response.formData()`) reads them. */
+const sentBody = (body: HttpBody.HttpBody): Effect.Effect<unknown> => {
+  if (body._tag === "Uint8Array") return Effect.succeed(new TextDecoder().decode(body.body))
+  if (body._tag !== "Stream") return Effect.succeed(body)
+  return Stream.runCollect(body.stream).pipe(
+    Effect.orDie,
+    Effect.flatMap((chunks) =>
+      Effect.promise(() =>
+        new Response(Buffer.concat(Chunk.toReadonlyArray(chunks) as Array<Uint8Array>), {
+          headers: { "content-type": body.contentType },
+        }).formData(),
+      ),
+    ),
+  )
+}
+
 /**
  * An HttpClient that answers each request with the fixture `route` picks (or a plain Response),
  * recording what was sent.
@@ -110,13 +129,12 @@ export const replayLayer = (
   Layer.succeed(
     HttpClient.HttpClient,
     HttpClient.make((request, url) =>
-      Effect.suspend(() => {
+      Effect.flatMap(sentBody(request.body), (body) => {
         const seenRequest: SeenRequest = {
           method: request.method,
           url,
           headers: request.headers,
-          body:
-            request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : request.body,
+          body,
           contentType: "contentType" in request.body ? request.body.contentType : undefined,
         }
         seen.push(seenRequest)

@@ -1,6 +1,5 @@
-import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { filenameFromContentDisposition } from "@paperbridge/http"
+import { filenameFromContentDisposition, multipartBody } from "@paperbridge/http"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -371,41 +370,42 @@ export const makeDocuments = (
       Effect.map((body) => body.document),
     )
 
-  const openSource = (source: PapraUploadSource) => {
-    if ("blob" in source) return Effect.succeed({ blob: source.blob, fileName: source.fileName })
-    return Effect.tryPromise({
-      try: () => Fs.openAsBlob(source.path, { type: source.mimeType }),
-      catch: (cause) =>
-        new PapraRequestError({
-          endpoint: endpointOf(r.upload),
-          field: "path",
-          problem: cause instanceof Error ? cause.message : String(cause),
-        }),
-    }).pipe(Effect.map((blob) => ({ blob, fileName: source.fileName ?? Path.basename(source.path) })))
-  }
-
   const upload: PapraDocuments["upload"] = (source) =>
     withOrg((org) =>
       Effect.gen(function* () {
-        const { blob, fileName } = yield* openSource(source)
         const input = yield* encodeBody(r.upload, PapraUploadInput, {
-          fileName,
+          fileName: "blob" in source ? source.fileName : (source.fileName ?? Path.basename(source.path)),
           mimeType: source.mimeType,
           ...(source.ocrLanguages === undefined ? {} : { ocrLanguages: source.ocrLanguages }),
         })
-        // The part's own type is what Papra stores, so the blob is re-typed rather than trusted.
-        const typed = blob.type === input.mimeType ? blob : blob.slice(0, blob.size, input.mimeType)
-        const formData = () => {
-          const form = new FormData()
-          if (input.ocrLanguages !== undefined) form.append("ocrLanguages", input.ocrLanguages.join(","))
+        const multipart = yield* multipartBody([
+          ...(input.ocrLanguages === undefined
+            ? []
+            : [["ocrLanguages", input.ocrLanguages.join(",")] as const]),
           // The field must be named "file": any other name crashes the real server process
-          // (documents.create.wrong-field-name.json), so it is fixed here and nowhere else.
-          form.append("file", typed, input.fileName)
-          return form
-        }
+          // (documents.create.wrong-field-name.json), so it is fixed here and nowhere else. The
+          // part's own type is what Papra stores, so the declared type wins over the blob's.
+          [
+            "file",
+            {
+              source: "blob" in source ? { blob: source.blob } : { path: source.path },
+              filename: input.fileName,
+              contentType: input.mimeType,
+            },
+          ],
+        ]).pipe(
+          Effect.mapError(
+            (error) =>
+              new PapraRequestError({
+                endpoint: endpointOf(r.upload),
+                field: "path",
+                problem: error.problem,
+              }),
+          ),
+        )
         const body = yield* transport.call(r.upload, {
           params: { organizationId: org },
-          formData,
+          multipart,
           timeoutMs: settings.uploadTimeoutMs,
         })
         return body.document

@@ -2,7 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { parseRetryAfter, withRetry } from "@paperbridge/http"
+import { type MultipartBody, parseRetryAfter, withRetry } from "@paperbridge/http"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -61,8 +61,8 @@ export interface CallOptions {
   readonly query?: Readonly<Record<string, QueryValue>>
   /** An already encoded JSON body (see `encodeBody`). */
   readonly json?: unknown
-  /** Built per attempt, so a retried upload reads its file again from the start. */
-  readonly formData?: () => FormData
+  /** Its stream reads the file from the start on every run, so a retried upload sends all of it again. */
+  readonly multipart?: MultipartBody
   /** Overrides the configured per-attempt timeout (uploads send a whole file within it). */
   readonly timeoutMs?: number
 }
@@ -195,6 +195,8 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
           HttpClientRequest.acceptJson,
         )
         if (options.json !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, options.json)
+        if (options.multipart !== undefined)
+          request = HttpClientRequest.bodyStream(request, options.multipart.stream, options.multipart)
         return request
       })
 
@@ -207,10 +209,7 @@ export const makeTransport = (config: TransportConfig, semaphore: Effect.Semapho
     ): Effect.Effect<A, PapraError> => {
       const endpoint = endpointOf(route)
       const timeoutMs = options.timeoutMs ?? config.timeoutMs
-      const withBody = options.formData
-        ? HttpClientRequest.bodyFormData(request, options.formData())
-        : request
-      return httpClient.execute(withBody).pipe(
+      return httpClient.execute(request).pipe(
         Effect.mapError((error) => transportError(endpoint, error)),
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300 ? read(response) : readApiError(endpoint, response),

@@ -1,8 +1,10 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 
 /** What the scripted server saw of one request. */
 export interface SeenRequest {
@@ -10,6 +12,7 @@ export interface SeenRequest {
   readonly url: URL
   readonly headers: Readonly<Record<string, string>>
   readonly json: unknown
+  /** A multipart body as a real parser (undici's `Response.formData()`) reads it. */
   readonly formData: FormData | undefined
 }
 
@@ -31,12 +34,20 @@ export const scriptedHttp = (script: Script) => {
     Effect.tryPromise({
       try: async () => {
         const body = request.body
+        const streamed =
+          body._tag === "Stream"
+            ? await Effect.runPromise(Stream.runCollect(body.stream)).then((chunks) =>
+                new Response(Buffer.concat(Chunk.toReadonlyArray(chunks) as Array<Uint8Array>), {
+                  headers: { "content-type": body.contentType },
+                }).formData(),
+              )
+            : undefined
         const seenRequest: SeenRequest = {
           method: request.method,
           url,
           headers: request.headers,
           json: body._tag === "Uint8Array" ? JSON.parse(new TextDecoder().decode(body.body)) : undefined,
-          formData: body._tag === "FormData" ? body.formData : undefined,
+          formData: streamed,
         }
         seen.push(seenRequest)
         return script(seenRequest)

@@ -1,6 +1,6 @@
 // The engine run shared by the crash/resume suites and the child process they kill: kept apart
 // from world.ts so the child loads only the engine, not the simulators.
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { fetchLayer } from "@paperbridge/http"
 import { defaultMappingConfig } from "@paperbridge/mapping"
 import * as Paperless from "@paperbridge/paperless"
 import { PaperlessAuth } from "@paperbridge/paperless"
@@ -46,7 +46,7 @@ const clients = (servers: Servers, papraUploadTimeoutMs: number | undefined) =>
             organizationId: servers.papra.organizationId,
             uploadTimeoutMs: papraUploadTimeoutMs,
           }),
-        ).pipe(Layer.provide(FetchHttpClient.layer)),
+        ).pipe(Layer.provide(fetchLayer)),
       )
 
 /** One migration between the two servers, with the defaults the CLI uses. */

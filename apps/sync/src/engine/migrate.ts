@@ -92,7 +92,10 @@ const writeRelations = (state: RunState) =>
     const store = yield* StateStore
     const links = yield* loadLinks(state.pair, direction)
     const context = mappingContext({ ...state.context, links })
-    // Each document's links are its own writes: they go at the run's concurrency, as documents do.
+    // Papra's relations are each document's own writes: they go at the run's concurrency. A
+    // Paperless document link is written on both ends (the server mirrors it): two documents
+    // linking each other at once would each PATCH a list read before the other's landed, and one
+    // link would be lost, so into Paperless they go one at a time.
     const relink = (sourceId: string) =>
       Effect.gen(function* () {
         const link = yield* store.links.findTarget(state.pair, "document", sourceId)
@@ -121,7 +124,10 @@ const writeRelations = (state: RunState) =>
           yield* relinkOnPaperless(state, context, sourceId, link.value.targetId)
         }
       })
-    yield* Effect.forEach(pending, relink, { concurrency: state.options.concurrency, discard: true })
+    yield* Effect.forEach(pending, relink, {
+      concurrency: direction === "paperless-to-papra" ? state.options.concurrency : 1,
+      discard: true,
+    })
   })
 
 /** The relations pass of a copy: the document links of each waiting document, now that their ends are linked. */

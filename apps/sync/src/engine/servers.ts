@@ -1,4 +1,4 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { fetchLayer } from "@paperbridge/http"
 import * as Paperless from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import * as Layer from "effect/Layer"
@@ -34,7 +34,7 @@ const clientLayers = (servers: Servers, options: { readonly concurrency?: number
       organizationId: servers.papra.organizationId,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     }),
-  ).pipe(Layer.provide(FetchHttpClient.layer))
+  ).pipe(Layer.provide(fetchLayer))
 
 /** The state store's key for this pair of servers in this direction. */
 export const pairOf = (servers: Servers, direction: BridgeDirection): Pair => {
