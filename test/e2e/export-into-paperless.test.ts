@@ -255,3 +255,34 @@ describe("secrets in the manifest, into Paperless-ngx", () => {
     }
   })
 })
+
+describe("a target document that holds the export's file as an older version (3.0)", () => {
+  it("is linked, not copied again, and verify says the target's file is newer", async () => {
+    const location = fixtureOf("3.0.5", "a-plain")
+    const manifest = await rawManifest("3.0.5")
+    const shopping = manifest.find((record) => record.model === "documents.document" && record.pk === 6) as {
+      __exported_file_name__: string
+    }
+    const bytes = await Fs.readFile(Path.join(location, shopping.__exported_file_name__))
+    const { paperless, run } = await world("3.0", {
+      documents: [{ fileName: "shopping-list.txt", bytes, title: "shopping-list" }],
+    })
+    // Someone added a second version on the target: its newest file is no longer the export's.
+    const form = new FormData()
+    form.append("document", new Blob(["Shopping list\nonly tea\n"], { type: "text/plain" }), "list.txt")
+    const posted = await fetch(`${paperless.url}/api/documents/1/update_version/`, {
+      method: "POST",
+      headers: { Authorization: `Token ${paperless.token}` },
+      body: form,
+    })
+    expect(posted.status).toBe(200)
+    await paperless.settle()
+    const result = await runExportIntoPaperless(run(location))
+    expect(result.documents.failed, JSON.stringify(result.failures)).toBe(0)
+    expect(result.documents["linked-existing"]).toBe(1)
+    const drift = (await verifyExportIntoPaperless(run(location))).drift
+    expect(drift).toEqual([
+      expect.objectContaining({ sourceId: "6", targetId: "1", problem: "file-differs" }),
+    ])
+  })
+})

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
@@ -35,6 +36,51 @@ const paperless =
 
 afterEach(cleanUp)
 
+const liveRequest = (target: { url: string; token: string }, path: string, init: RequestInit = {}) =>
+  fetch(`${target.url}${path}`, {
+    ...init,
+    headers: { Authorization: `Token ${target.token}`, "Content-Type": "application/json" },
+  })
+
+/**
+ * The live Paperless as if this suite had never run: documents holding the export's files (or the
+ * changed one) from an earlier run go, trash included, so each test starts from "not there".
+ */
+const purgeLivePaperless = async (target: { url: string; token: string }) => {
+  const location = fixtureOf("2.20.15", "a-plain")
+  const manifest = await rawManifest("2.20.15")
+  const files = manifest.flatMap((record) =>
+    record.model === "documents.document" && record.__exported_file_name__ !== undefined
+      ? [Path.join(location, record.__exported_file_name__)]
+      : [],
+  )
+  const checksums = [
+    ...(await Promise.all(
+      files.map(async (file) =>
+        createHash("sha256")
+          .update(await Fs.readFile(file))
+          .digest("hex"),
+      ),
+    )),
+    (await exportWithChangedFile("2.20.15")).sha256,
+  ]
+  const ids: Array<number> = []
+  for (const checksum of checksums) {
+    const found = (await (
+      await liveRequest(target, `/api/documents/?checksum__iexact=${checksum}`)
+    ).json()) as {
+      results: Array<{ id: number }>
+    }
+    ids.push(...found.results.map((document) => document.id))
+  }
+  for (const id of ids) await liveRequest(target, `/api/documents/${id}/`, { method: "DELETE" })
+  if (ids.length > 0)
+    await liveRequest(target, "/api/trash/", {
+      method: "POST",
+      body: JSON.stringify({ documents: ids, action: "empty" }),
+    })
+}
+
 const stateDirectory = async () => {
   const directory = await tempDirectory()
   whenDone(() => Fs.rm(directory, { recursive: true, force: true }))
@@ -71,6 +117,7 @@ describe.skipIf(paperless === undefined)(
   () => {
     it("is carried field by field; verify agrees; a re-run changes nothing", async () => {
       if (paperless === undefined) return
+      await purgeLivePaperless(paperless)
       const run = { location: fixtureOf("2.20.15", "a-plain"), paperless, ...(await stateDirectory()) }
       const expected = expectedOnPaperless(await rawManifest("2.20.15"))
       const first = await runExportIntoPaperless(run)
@@ -94,6 +141,7 @@ describe.skipIf(paperless === undefined)(
 
     it("a file changed in a newer export becomes a new version (3.0) or a new document with the old one trashed (2.20)", async () => {
       if (paperless === undefined) return
+      await purgeLivePaperless(paperless)
       const state = await stateDirectory()
       await runExportIntoPaperless({ location: fixtureOf("2.20.15", "a-plain"), paperless, ...state })
       const { newer, sha256 } = await exportWithChangedFile("2.20.15")

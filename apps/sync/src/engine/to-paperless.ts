@@ -326,14 +326,21 @@ const serverChecksum = (spooled: SpooledFile) =>
     (server) => (server.generation === "2.20" ? spooled.md5 : spooled.sha256),
   )
 
-/** The stored original must be the bytes sent: a mismatch fails the document before it is linked. */
+/**
+ * The stored original must be the bytes sent: a mismatch fails the document before it is linked.
+ * On 3.0 a document found by checksum may hold later versions, and `/metadata/` then speaks of the
+ * newest (seen on 3.0.5): the bytes sent count as stored when any of its versions has them.
+ */
 const checkStored = (documentId: number, spooled: SpooledFile) =>
   Effect.gen(function* () {
     const paperless = yield* PaperlessClient
-    const stored = (yield* paperless.documents.metadata(DocumentId.make(documentId))).original_checksum
+    const id = DocumentId.make(documentId)
+    const stored = (yield* paperless.documents.metadata(id)).original_checksum
     const sent = yield* serverChecksum(spooled)
-    if (stored !== sent)
-      return yield* new ChecksumMismatch({ stage: "upload", expected: sent, actual: stored })
+    if (stored === sent) return
+    const versions = (yield* paperless.documents.get(id)).versions ?? []
+    if (versions.some((version) => version.checksum === sent)) return
+    return yield* new ChecksumMismatch({ stage: "upload", expected: sent, actual: stored })
   })
 
 /**
