@@ -55,6 +55,32 @@ export const documentSnapshot = (document: MappedPaperlessDocument): DocumentSna
 })
 
 /**
+ * The other way: what to write to Paperless so that it holds `snapshot` (a merge's result). The
+ * text is given apart, since a snapshot keeps only its hash: undefined leaves Paperless's as it is.
+ */
+export const snapshotAsMapped = (
+  snapshot: DocumentSnapshot,
+  content: string | undefined,
+): MappedPaperlessDocument => ({
+  title: snapshot.title,
+  originalFileName: snapshot.originalFileName,
+  created: snapshot.created,
+  content,
+  correspondent: snapshot.correspondent,
+  documentType: snapshot.documentType,
+  storagePath: snapshot.storagePath,
+  tags: snapshot.tags,
+  archiveSerialNumber: snapshot.archiveSerialNumber,
+  customFields: Object.entries(snapshot.customFields)
+    .map(([field, value]) => ({
+      field: Number(field),
+      value: value as MappedPaperlessDocument["customFields"][number]["value"],
+    }))
+    .sort((a, b) => a.field - b.field),
+  notes: snapshot.notes,
+})
+
+/**
  * JSON with object keys sorted at every depth and `undefined` members left out, so equal values
  * always give the same text (and hash) whatever order a mapper built them in.
  */

@@ -33,6 +33,11 @@ export interface ApplyOptions {
   readonly fillOnly?: boolean
   /** No base saved yet: what an earlier run wrote may not have settled (Papra's late extraction). */
   readonly unsettled?: boolean
+  /**
+   * The mapped notes are the document's whole list (a sync's merge): notes the target has beyond
+   * them are deleted. Otherwise notes only grow, since a note cannot be told from a person's own.
+   */
+  readonly exactNotes?: boolean
 }
 
 export interface Applied {

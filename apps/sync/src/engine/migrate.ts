@@ -47,7 +47,7 @@ const rateLimiter = (rate: number | undefined): Effect.Effect<RateLimiter.RateLi
  * Runs the per-document step over the source stream with the run's concurrency and rate bound;
  * `--limit` counts only the documents that needed work (an unchanged one is not work).
  */
-const forEachDocument = <A, ReadError, CarryError, R>(
+export const forEachDocument = <A, ReadError, CarryError, R>(
   state: RunState,
   documents: Stream.Stream<A, ReadError, R>,
   carry: (document: A) => Effect.Effect<DocumentResult, CarryError, R | StateStore>,
@@ -83,7 +83,7 @@ const forEachDocument = <A, ReadError, CarryError, R>(
  * The relations pass: links between documents (Paperless document links ↔ Papra document
  * relations) can only be written once both ends are on the target.
  */
-const writeRelations = (state: RunState) =>
+export const writeRelations = (state: RunState) =>
   Effect.gen(function* () {
     const pending = yield* Ref.get(state.pendingRelations)
     const direction = state.options.direction
@@ -166,7 +166,7 @@ interface CopyRun {
  * mapped with (for a copy, the target's definitions stand in as the Paperless side), the counts,
  * and the run-wide lossiness lines.
  */
-const definitionsPhase = (options: EngineOptions) =>
+export const definitionsPhase = (options: EngineOptions) =>
   Effect.gen(function* () {
     if (!isBridge(options.direction)) {
       const prepared = yield* prepareCopyDefinitions(options.pair, options.onEvent)
@@ -242,7 +242,7 @@ const summarize = (
     } satisfies RunSummary
   })
 
-const writeReport = (directory: string, runId: string, summary: RunSummary) =>
+export const writeReport = (directory: string, runId: string, summary: RunSummary) =>
   Effect.tryPromise(async () => {
     await Fs.mkdir(directory, { recursive: true })
     const path = Path.join(directory, `${runId}.json`)

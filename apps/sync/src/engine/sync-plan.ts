@@ -59,8 +59,17 @@ export type SyncAction =
       readonly conflicts: ReadonlyArray<FieldConflict>
       readonly files?: { readonly paperless: string; readonly papra: string } | undefined
     }
-  /** The file changed on `from` (a new version): replace it on the other side, then merge metadata. */
-  | { readonly _tag: "ReplaceFile"; readonly link: LinkedState; readonly from: SyncSide }
+  /**
+   * The file changed on `from` (a new version): the merged metadata is written to `from` first
+   * (`toFrom`: what it lacks), then the file and that metadata are carried to the other side.
+   */
+  | {
+      readonly _tag: "ReplaceFile"
+      readonly link: LinkedState
+      readonly from: SyncSide
+      readonly snapshot: DocumentSnapshot
+      readonly toFrom: ReadonlyArray<SnapshotField>
+    }
   /** Deleted on `from`, untouched on the other side: trash it there too and keep a tombstone. */
   | { readonly _tag: "Trash"; readonly link: LinkedState; readonly on: SyncSide }
   /**
@@ -106,6 +115,14 @@ const editedSince = (link: LinkedState, side: SyncSide) => {
   )
 }
 
+/** What `side` needs written to hold `merged`; content a side did not read (null) is no difference. */
+const fieldsToWrite = (state: SideState, merged: DocumentSnapshot): ReadonlyArray<SnapshotField> =>
+  state._tag !== "Present"
+    ? []
+    : changedFields(state.snapshot, merged).filter(
+        (field) => field !== "contentSha256" || state.snapshot.contentSha256 !== null,
+      )
+
 const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
   const { paperless, papra } = link
   if (isGone(paperless) && isGone(papra)) return { _tag: "Forget", link }
@@ -116,13 +133,9 @@ const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
       : { _tag: "Trash", link, on: otherSide(deletedOn) }
   }
   if (paperless._tag !== "Present" || papra._tag !== "Present") return { _tag: "Forget", link }
-  // Papra keeps one file per document and Paperless a version chain: a new file is carried as a
-  // file, before any metadata, so the merge below runs against the side that has both.
   const paperlessFile = paperless.fileSha256 !== link.baseFileSha256
   const papraFile = papra.fileSha256 !== link.baseFileSha256
-  if (paperlessFile !== papraFile)
-    return { _tag: "ReplaceFile", link, from: paperlessFile ? "paperless" : "papra" }
-  if (paperlessFile && paperless.fileSha256 !== papra.fileSha256)
+  if (paperlessFile && papraFile && paperless.fileSha256 !== papra.fileSha256)
     return {
       _tag: "Conflict",
       link,
@@ -138,18 +151,46 @@ const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
   })
   if (result.merged === null) return { _tag: "Conflict", link, conflicts: result.unresolved }
   const merged = result.merged
+  // Papra keeps one file per document and Paperless a version chain: a new file travels as a
+  // file, with the merged metadata, from the side that has both.
+  if (paperlessFile !== papraFile) {
+    const from = paperlessFile ? "paperless" : "papra"
+    return {
+      _tag: "ReplaceFile",
+      link,
+      from,
+      snapshot: merged,
+      toFrom: fieldsToWrite(sideValue(link, from), merged),
+    }
+  }
   const to = (["paperless", "papra"] as const).flatMap((side) => {
-    const state = side === "paperless" ? paperless : papra
-    const fields = changedFields(state.snapshot, merged).filter(
-      // Content a side did not read (null) is not a difference to write.
-      (field) => field !== "contentSha256" || state.snapshot.contentSha256 !== null,
-    )
+    const fields = fieldsToWrite(sideValue(link, side), merged)
     return fields.length === 0 ? [] : [{ side, fields }]
   })
   const baseMoves = changedFields(link.base, merged).length > 0
   return to.length === 0 && !baseMoves
     ? { _tag: "Unchanged", link }
     : { _tag: "Write", link, snapshot: merged, to }
+}
+
+/**
+ * One-way sync (`--direction`): the master's document is the truth. Its deletions, files and
+ * edits are carried; the other side's own edits are overwritten (the engine reports them) and a
+ * copy deleted there is carried back (`KeepEdited` on that side).
+ */
+const planOneWay = (link: LinkedState, master: SyncSide): SyncAction => {
+  const copy = otherSide(master)
+  const [held, mirrored] = [sideValue(link, master), sideValue(link, copy)]
+  if (isGone(held) && isGone(mirrored)) return { _tag: "Forget", link }
+  if (held._tag !== "Present") return { _tag: "Trash", link, on: copy }
+  if (mirrored._tag !== "Present") return { _tag: "KeepEdited", link, deletedOn: copy }
+  if (held.fileSha256 !== link.baseFileSha256 && held.fileSha256 !== mirrored.fileSha256)
+    return { _tag: "ReplaceFile", link, from: master, snapshot: held.snapshot, toFrom: [] }
+  const fields = fieldsToWrite(mirrored, held.snapshot)
+  if (fields.length > 0) return { _tag: "Write", link, snapshot: held.snapshot, to: [{ side: copy, fields }] }
+  return changedFields(link.base, held.snapshot).length > 0
+    ? { _tag: "Write", link, snapshot: held.snapshot, to: [] }
+    : { _tag: "Unchanged", link }
 }
 
 /**
@@ -160,9 +201,17 @@ const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
  */
 export const planSync = (
   links: ReadonlyArray<LinkedState>,
-  options: { readonly policy: ConflictPolicy; readonly guard: DeleteGuard },
+  options: {
+    readonly policy: ConflictPolicy
+    readonly guard: DeleteGuard
+    /** One-way sync: the side that is master; two-way without it. */
+    readonly master?: SyncSide | undefined
+  },
 ): SyncPlan => {
-  const actions = links.map((link) => planLinked(link, options.policy))
+  const { master } = options
+  const actions = links.map((link) =>
+    master === undefined ? planLinked(link, options.policy) : planOneWay(link, master),
+  )
   if (!options.guard.force && links.length > 0) {
     for (const side of ["paperless", "papra"] as const) {
       const emptied = links.every((link) => isGone(sideValue(link, otherSide(side))))

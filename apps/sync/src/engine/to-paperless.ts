@@ -195,6 +195,15 @@ export const applyToPaperless = (
     // Every PATCH bumps `modified`, even an empty one: send nothing when nothing differs.
     if (Object.keys(patch).length > 0) yield* paperless.documents.update(id, patch)
     const existing = new Set((current.notes ?? []).map((note) => note.note))
+    if (options.exactNotes === true) {
+      const wanted = new Map<string, number>()
+      for (const note of mapped.notes) wanted.set(note, (wanted.get(note) ?? 0) + 1)
+      for (const note of current.notes ?? []) {
+        const left = wanted.get(note.note) ?? 0
+        if (left > 0) wanted.set(note.note, left - 1)
+        else yield* paperless.notes.delete(targetId, note.id)
+      }
+    }
     for (const note of mapped.notes) {
       if (existing.has(note)) continue
       yield* paperless.notes.add(targetId, note)

@@ -274,7 +274,7 @@ const conflictingSource = (state: RunState, targetId: string, sourceId: string) 
   )
 
 /** Papra moves a deleted document to its trash, and answers 200 again for one already there. */
-const retireOnPapra = (papra: PapraClientShape, targetId: string) =>
+export const retireOnPapra = (papra: PapraClientShape, targetId: string) =>
   papra.documents.delete(PapraDocumentId.make(targetId)).pipe(
     Effect.catchIf(
       (error) => error instanceof PapraApiError && error.status === 404,

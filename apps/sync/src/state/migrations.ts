@@ -124,12 +124,41 @@ const knownSourceFiles = statements(
   )`,
 )
 
+// What `sync` remembers between runs besides links and bases: documents whose deletion it carried
+// (tombstones, so a rebuild never brings them back) and the conflicts it left for the user to settle.
+const syncRecords = statements(
+  `CREATE TABLE tombstones (
+    paperless_endpoint TEXT NOT NULL,
+    papra_endpoint TEXT NOT NULL,
+    paperless_id TEXT NOT NULL,
+    papra_id TEXT NOT NULL,
+    sha256 TEXT,
+    md5 TEXT,
+    deleted_on TEXT NOT NULL CHECK (deleted_on IN ('paperless', 'papra', 'both')),
+    title TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (paperless_endpoint, papra_endpoint, paperless_id)
+  )`,
+  "CREATE INDEX tombstones_by_sha256 ON tombstones (paperless_endpoint, papra_endpoint, sha256)",
+  `CREATE TABLE sync_conflicts (
+    paperless_endpoint TEXT NOT NULL,
+    papra_endpoint TEXT NOT NULL,
+    paperless_id TEXT NOT NULL,
+    papra_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    detected_at TEXT NOT NULL,
+    PRIMARY KEY (paperless_endpoint, papra_endpoint, paperless_id)
+  )`,
+)
+
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
 export const migrations = {
   "1_initial": initial,
   "2_run_owner": runOwner,
   "3_run_lease": runLease,
   "4_known_source_files": knownSourceFiles,
+  "5_sync": syncRecords,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

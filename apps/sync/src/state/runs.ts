@@ -189,6 +189,12 @@ export const runOperations = (db: Database): RunOperations => {
       })(id),
     )
 
+  // Both directions of a pair share its links and bases (and a sync works both ways), so one
+  // lease covers the two servers whichever way a run goes.
+  const eitherWay = (pair: Pair) =>
+    sql`((source_endpoint = ${pair.source} AND target_endpoint = ${pair.target})
+        OR (source_endpoint = ${pair.target} AND target_endpoint = ${pair.source}))`
+
   const start = (pair: Pair, command: string) =>
     db.transaction(
       Effect.gen(function* () {
@@ -197,9 +203,7 @@ export const runOperations = (db: Database): RunOperations => {
           SqlSchema.findAll({
             Request: Schema.Void,
             Result: Run,
-            execute: () =>
-              sql`SELECT * FROM runs WHERE source_endpoint = ${pair.source} AND target_endpoint = ${pair.target}
-                  AND outcome = 'running'`,
+            execute: () => sql`SELECT * FROM runs WHERE ${eitherWay(pair)} AND outcome = 'running'`,
           })(undefined),
         )
         const now = yield* DateTime.now
@@ -216,8 +220,7 @@ export const runOperations = (db: Database): RunOperations => {
         yield* db.guard(
           "start a run",
           Effect.zipRight(
-            sql`UPDATE runs SET outcome = 'interrupted' WHERE source_endpoint = ${pair.source}
-                AND target_endpoint = ${pair.target} AND outcome = 'running'`,
+            sql`UPDATE runs SET outcome = 'interrupted' WHERE ${eitherWay(pair)} AND outcome = 'running'`,
             sql`INSERT INTO runs ${sql.insert({
               id,
               sourceEndpoint: pair.source,

@@ -56,6 +56,8 @@ export interface SnapshotOperations {
     sourceId: string,
     metadata: unknown,
   ) => Effect.Effect<Option.Option<BaseSnapshot>, StateStoreError>
+  /** Every base of the pair's linked documents, by source id: one statement for a whole sync. */
+  readonly list: (pair: Pair) => Effect.Effect<ReadonlyMap<string, BaseSnapshot>, StateStoreError>
 }
 
 export const snapshotOperations = (db: Database, links: LinkIndex): SnapshotOperations => {
@@ -100,5 +102,22 @@ export const snapshotOperations = (db: Database, links: LinkIndex): SnapshotOper
       )
     })
 
-  return { get, save }
+  const list = (pair: Pair) =>
+    db.guard(
+      "read the base snapshots",
+      SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: Schema.Struct({ sourceId: Schema.String, ...SnapshotRow.fields }),
+        execute: () => {
+          const sourceColumn = pair.source < pair.target ? sql`l.left_id` : sql`l.right_id`
+          const [left, right] =
+            pair.source < pair.target ? [pair.source, pair.target] : [pair.target, pair.source]
+          return sql`SELECT ${sourceColumn} AS source_id, b.metadata, b.hash, b.updated_at
+              FROM base_snapshots b JOIN links l ON l.id = b.link_id
+              WHERE l.left_endpoint = ${left} AND l.right_endpoint = ${right} AND l.kind = 'document'`
+        },
+      })(undefined).pipe(Effect.map((rows) => new Map(rows.map((row) => [row.sourceId, toSnapshot(row)])))),
+    )
+
+  return { get, save, list }
 }

@@ -11,6 +11,7 @@ import { type KnownFileOperations, knownFileOperations } from "./known-files.js"
 import { type LinkOperations, linkOperations } from "./links.js"
 import { type CheckpointOperations, type RunHistory, runOperations } from "./runs.js"
 import { type SnapshotOperations, snapshotOperations } from "./snapshots.js"
+import { type SyncRecordOperations, syncRecordOperations } from "./sync-records.js"
 
 /** What the state store offers, declared so that a change to an operation group shows here first. */
 export interface StateStoreService {
@@ -25,6 +26,8 @@ export interface StateStoreService {
   readonly knownFiles: KnownFileOperations
   readonly runs: RunHistory
   readonly checkpoints: CheckpointOperations
+  /** Tombstones and open conflicts of synced pairs. */
+  readonly sync: SyncRecordOperations
 }
 
 const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, Scope.Scope> =>
@@ -45,6 +48,7 @@ const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, S
       knownFiles: knownFileOperations(db),
       runs,
       checkpoints: { save: saveCheckpoint, get: getCheckpoint, clear: clearCheckpoint },
+      sync: syncRecordOperations(db),
     }
   })
 
