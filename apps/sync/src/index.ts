@@ -33,16 +33,6 @@ export { type PaperlessCredentials, resolveSecrets, type Secrets } from "./confi
 export * from "./engine/events.js"
 export { forgetDocument } from "./engine/forget.js"
 export { type MigrationResult, migrate } from "./engine/migrate.js"
-export { sync } from "./engine/sync.js"
-export type {
-  ConflictReport,
-  LinkedCounts,
-  SyncMode,
-  SyncOptions,
-  SyncResult,
-  SyncSummary,
-} from "./engine/sync-options.js"
-export { type DeleteGuard, defaultDeleteGuard } from "./engine/sync-plan.js"
 export type { DocumentFilters, EngineOptions } from "./engine/options.js"
 export {
   exportEndpoint,
@@ -62,6 +52,16 @@ export {
   type Servers,
   serverLayers,
 } from "./engine/servers.js"
+export { sync } from "./engine/sync.js"
+export type {
+  ConflictReport,
+  LinkedCounts,
+  SyncMode,
+  SyncOptions,
+  SyncResult,
+  SyncSummary,
+} from "./engine/sync-options.js"
+export { type DeleteGuard, defaultDeleteGuard } from "./engine/sync-plan.js"
 export { verify } from "./engine/verify.js"
 export * from "./export/errors.js"
 export { DEFAULT_STATE_PATH } from "./state/database.js"

@@ -1,7 +1,9 @@
 import {
   type DocumentSnapshot,
+  documentSnapshot,
   type MappingContext,
   mergeDocument,
+  paperlessDocumentAsMapped,
   paperlessDocumentToPapra,
   type SyncSide,
   snapshotAsMapped,
@@ -60,7 +62,10 @@ const writePaperless = (run: LinkedRun, id: string, snapshot: DocumentSnapshot) 
     exactNotes: true,
   })
 
-/** Brings Papra to what Paperless holds now, through the migration's own mapping. */
+/**
+ * Brings Papra to what Paperless holds now, through the migration's own mapping, and answers that
+ * as the new base: Papra now has Paperless's date even where the merge had none.
+ */
 const writePapra = (run: LinkedRun, paperlessId: string, papraId: string) =>
   Effect.gen(function* () {
     const papra = yield* PapraClient
@@ -69,6 +74,7 @@ const writePapra = (run: LinkedRun, paperlessId: string, papraId: string) =>
     yield* applyToPapra(papra, run.toPapra.context, PapraDocumentId.make(papraId), mapped.document, {
       freshUpload: false,
     })
+    return documentSnapshot(paperlessDocumentAsMapped(document, run.toPapra.context))
   })
 
 const saveBase = (run: LinkedRun, paperlessId: string, snapshot: DocumentSnapshot) =>
@@ -128,8 +134,10 @@ export const applyLinked = (run: LinkedRun, action: SyncAction, title: string) =
       case "Write": {
         const sides = action.to.map((entry) => entry.side)
         if (sides.includes("paperless")) yield* writePaperless(run, link.paperlessId, action.snapshot)
-        if (sides.includes("papra")) yield* writePapra(run, link.paperlessId, link.papraId)
-        yield* saveBase(run, link.paperlessId, action.snapshot)
+        const written = sides.includes("papra")
+          ? yield* writePapra(run, link.paperlessId, link.papraId)
+          : action.snapshot
+        yield* saveBase(run, link.paperlessId, written)
         return { _tag: "Updated", sides } satisfies LinkedOutcome
       }
       case "ReplaceFile": {

@@ -106,22 +106,41 @@ const isGone = (state: SideState) => state._tag !== "Present"
 
 const sideValue = (link: LinkedState, side: SyncSide) => (side === "paperless" ? link.paperless : link.papra)
 
-/** A present side that differs from the base, in metadata or in its file. */
-const editedSince = (link: LinkedState, side: SyncSide) => {
-  const state = sideValue(link, side)
-  return (
-    state._tag === "Present" &&
-    (state.fileSha256 !== link.baseFileSha256 || changedFields(link.base, state.snapshot).length > 0)
-  )
-}
-
 /** What `side` needs written to hold `merged`; content a side did not read (null) is no difference. */
-const fieldsToWrite = (state: SideState, merged: DocumentSnapshot): ReadonlyArray<SnapshotField> =>
+const fieldsToWrite = (
+  side: SyncSide,
+  state: SideState,
+  merged: DocumentSnapshot,
+): ReadonlyArray<SnapshotField> =>
   state._tag !== "Present"
     ? []
     : changedFields(state.snapshot, merged).filter(
-        (field) => field !== "contentSha256" || state.snapshot.contentSha256 !== null,
+        (field) =>
+          (field !== "contentSha256" || state.snapshot.contentSha256 !== null) &&
+          // Paperless always has a date: "no date" cannot be written there, only left alone.
+          !(side === "paperless" && field === "created" && merged.created === null),
       )
+
+/**
+ * A Papra document without a date became a Paperless one with whatever date Paperless gave it:
+ * while the base has no date, Paperless's is not a person's change to carry.
+ */
+const notHeldBy = (link: LinkedState): Partial<Record<SyncSide, ReadonlyArray<SnapshotField>>> => ({
+  paperless: link.base.created === null ? ["created"] : [],
+})
+
+/** A present side that differs from the base, in metadata or in its file. */
+const editedSince = (link: LinkedState, side: SyncSide) => {
+  const state = sideValue(link, side)
+  if (state._tag !== "Present") return false
+  if (state.fileSha256 !== link.baseFileSha256) return true
+  const hidden: ReadonlyArray<SnapshotField> = notHeldBy(link)[side] ?? []
+  return changedFields(link.base, state.snapshot).some(
+    // A side that did not read its content (a Papra list) did not change it.
+    (field) =>
+      (field !== "contentSha256" || state.snapshot.contentSha256 !== null) && !hidden.includes(field),
+  )
+}
 
 const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
   const { paperless, papra } = link
@@ -148,6 +167,7 @@ const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
     papra: papra.snapshot,
     policy,
     changedAt: { paperless: paperless.changedAt, papra: papra.changedAt },
+    notHeldBy: notHeldBy(link),
   })
   if (result.merged === null) return { _tag: "Conflict", link, conflicts: result.unresolved }
   const merged = result.merged
@@ -160,11 +180,11 @@ const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
       link,
       from,
       snapshot: merged,
-      toFrom: fieldsToWrite(sideValue(link, from), merged),
+      toFrom: fieldsToWrite(from, sideValue(link, from), merged),
     }
   }
   const to = (["paperless", "papra"] as const).flatMap((side) => {
-    const fields = fieldsToWrite(sideValue(link, side), merged)
+    const fields = fieldsToWrite(side, sideValue(link, side), merged)
     return fields.length === 0 ? [] : [{ side, fields }]
   })
   const baseMoves = changedFields(link.base, merged).length > 0
@@ -186,7 +206,7 @@ const planOneWay = (link: LinkedState, master: SyncSide): SyncAction => {
   if (mirrored._tag !== "Present") return { _tag: "KeepEdited", link, deletedOn: copy }
   if (held.fileSha256 !== link.baseFileSha256 && held.fileSha256 !== mirrored.fileSha256)
     return { _tag: "ReplaceFile", link, from: master, snapshot: held.snapshot, toFrom: [] }
-  const fields = fieldsToWrite(mirrored, held.snapshot)
+  const fields = fieldsToWrite(copy, mirrored, held.snapshot)
   if (fields.length > 0) return { _tag: "Write", link, snapshot: held.snapshot, to: [{ side: copy, fields }] }
   return changedFields(link.base, held.snapshot).length > 0
     ? { _tag: "Write", link, snapshot: held.snapshot, to: [] }

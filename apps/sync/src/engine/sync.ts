@@ -20,7 +20,7 @@ import { papraFileIndex } from "./papra-index.js"
 import { describeFailure, makeRunState, type RunState } from "./run-state.js"
 import { applyLinked, type LinkedOutcome } from "./sync-apply.js"
 import type { ConflictReport, LinkedCounts, SyncOptions, SyncResult, SyncSummary } from "./sync-options.js"
-import { planSync, type SyncAction } from "./sync-plan.js"
+import { type LinkedState, planSync, type SyncAction, type SyncPlan } from "./sync-plan.js"
 import { readSides } from "./sync-sides.js"
 import { carryToPaperless } from "./to-paperless.js"
 import { carryToPapra } from "./to-papra.js"
@@ -90,6 +90,49 @@ const tombstoned = (tombstones: ReadonlyArray<Tombstone>) => {
 }
 
 /**
+ * When a person last changed a Papra document: its newest activity by a user (the background
+ * extraction has none). Papra's `updatedAt` never moves, and property edits leave no activity, so
+ * this may be older than the change, or unknown: then `newest` cannot tell and the conflict stays.
+ */
+const papraChangedAt = (papraId: string) =>
+  Effect.flatMap(PapraClient, (papra) =>
+    papra.documents.activity(PapraDocumentId.make(papraId)).pipe(
+      Stream.filter((activity) => activity.userId !== null),
+      Stream.runHead,
+      Effect.map(Option.map((activity) => activity.createdAt)),
+      Effect.map(Option.getOrUndefined),
+    ),
+  )
+
+/**
+ * `--conflict newest` needs to know when each side changed, and Papra says so only in a document's
+ * activity: asked for the documents in conflict alone, then those are planned again.
+ */
+const withPapraTimes = (plan: SyncPlan, options: Parameters<typeof planSync>[1]) =>
+  Effect.gen(function* () {
+    if (plan._tag === "Refused" || options.policy !== "newest" || options.master !== undefined) return plan
+    const conflicted = plan.actions.filter(
+      (action) => action._tag === "Conflict" && action.files === undefined,
+    )
+    if (conflicted.length === 0) return plan
+    const timed = new Map<LinkedState, LinkedState>()
+    yield* Effect.forEach(
+      conflicted,
+      (action) =>
+        Effect.map(papraChangedAt(action.link.papraId), (changedAt) => {
+          const papra = action.link.papra
+          if (changedAt !== undefined && papra._tag === "Present")
+            timed.set(action.link, { ...action.link, papra: { ...papra, changedAt } })
+        }),
+      { concurrency: 4, discard: true },
+    )
+    const replanned = planSync([...timed.values()], { ...options, guard: { ...options.guard, force: true } })
+    if (replanned._tag === "Refused") return plan
+    const byLink = new Map([...timed.keys()].map((link, index) => [link, replanned.actions[index]]))
+    return { ...plan, actions: plan.actions.map((action) => byLink.get(action.link) ?? action) }
+  })
+
+/**
  * `paperbridge sync`: one run keeping a Paperless-ngx instance and a Papra organization in step.
  * Definitions first (both ways), then every linked document planned against its base (the pure
  * `planSync`) and carried out, then the documents new on either side carried across by the
@@ -126,11 +169,12 @@ export const sync = (options: SyncOptions) =>
         paperless: paperlessContext,
         papra: papraContext,
       })
-      const plan = planSync(sides.linked, {
+      const planOptions = {
         policy: options.conflict,
         guard: options.resync ? { ...options.guard, force: true } : options.guard,
         master: masterOf(options),
-      })
+      }
+      const plan = yield* withPapraTimes(planSync(sides.linked, planOptions), planOptions)
       const tempDirectory = yield* scopedTempDirectory()
       const toPapra = yield* makeRunState({
         runId: run.id,
