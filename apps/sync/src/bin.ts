@@ -1,4 +1,6 @@
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+// Deep imports: the package index loads cluster, rpc and worker modules too (~35 MiB of RSS).
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
