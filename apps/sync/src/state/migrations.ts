@@ -124,12 +124,25 @@ const knownSourceFiles = statements(
   )`,
 )
 
+// How each side's linked definition (tag, classifier, field/property, select option) looked after
+// the last sync, so a rename on one side can be told from a name the mapping changes on the way.
+// Keyed by the link like base_snapshots, so dropping the link drops its base. (5 and 6 are other
+// branches' migrations.)
+const definitionBases = statements(
+  `CREATE TABLE definition_bases (
+    link_id INTEGER PRIMARY KEY REFERENCES links (id) ON DELETE CASCADE,
+    base TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+)
+
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
 export const migrations = {
   "1_initial": initial,
   "2_run_owner": runOwner,
   "3_run_lease": runLease,
   "4_known_source_files": knownSourceFiles,
+  "7_definition_bases": definitionBases,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"
