@@ -146,34 +146,31 @@ const withAttribute = (
   value: string,
 ): DefinitionFace => (attribute === "name" ? { ...face, name: value } : { ...face, color: value })
 
-const survivorDecision = (state: DefinitionLinkState, survivor: SyncSide): DefinitionDecision => {
+/**
+ * The side whose document count decides a deletion: one end is gone, and the other is unchanged
+ * since the base (a survivor edited since, or one with no base, is kept whatever uses it).
+ */
+export const countUsesOn = (state: DefinitionLinkState): SyncSide | undefined => {
+  if (state.base === undefined || (state.paperless === undefined) === (state.papra === undefined))
+    return undefined
+  const survivor: SyncSide = state.paperless === undefined ? "papra" : "paperless"
   const face = state[survivor]
+  return face !== undefined && sameFace(face, state.base[survivor]) ? survivor : undefined
+}
+
+const survivorDecision = (state: DefinitionLinkState, survivor: SyncSide): DefinitionDecision => {
   const deletedOn = otherSide(survivor)
-  if (state.base === undefined || face === undefined)
-    return {
-      _tag: "Unlink",
-      kept: survivor,
-      reason: `deleted on ${deletedOn} before any sync recorded a base; kept on ${survivor}`,
-    }
-  if (!sameFace(face, state.base[survivor]))
-    return {
-      _tag: "Unlink",
-      kept: survivor,
-      reason: `deleted on ${deletedOn} but changed on ${survivor} since the last sync; kept`,
-    }
+  const keep = (reason: string): DefinitionDecision => ({ _tag: "Unlink", kept: survivor, reason })
+  if (state.base === undefined) return keep(`deleted on ${deletedOn} before any sync recorded a base; kept`)
+  if (countUsesOn(state) === undefined)
+    return keep(`deleted on ${deletedOn} but changed on ${survivor} since the last sync; kept`)
   const uses = state.inUse?.[survivor]
   if (uses === undefined)
-    return {
-      _tag: "Unlink",
-      kept: survivor,
-      reason: `deleted on ${deletedOn}; its use on ${survivor} is unknown, kept`,
-    }
+    return keep(`deleted on ${deletedOn}; whether documents on ${survivor} use it is unknown; kept`)
   if (uses > 0)
-    return {
-      _tag: "Unlink",
-      kept: survivor,
-      reason: `deleted on ${deletedOn} but ${uses} document${uses === 1 ? "" : "s"} on ${survivor} still use it; kept`,
-    }
+    return keep(
+      `deleted on ${deletedOn} but ${uses} document${uses === 1 ? "" : "s"} on ${survivor} still use it; kept`,
+    )
   return { _tag: "Delete", side: survivor }
 }
 
