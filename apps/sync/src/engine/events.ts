@@ -70,7 +70,8 @@ export type SyncEvent =
       readonly type: "definition"
       readonly kind: DefinitionKind
       readonly name: string
-      readonly action: "created" | "reused" | "unchanged"
+      /** renamed, recoloured, deleted: a sync carried a change of a linked definition from the other side. */
+      readonly action: "created" | "reused" | "unchanged" | "renamed" | "recoloured" | "deleted"
     }
   | {
       readonly type: "document"

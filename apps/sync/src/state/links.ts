@@ -45,7 +45,7 @@ const LinkRow = Schema.Struct({
 type LinkRow = typeof LinkRow.Type
 
 /** Which stored column holds the source's id, given that rows keep the smaller endpoint on the left. */
-const orientation = (pair: Pair) =>
+export const orientation = (pair: Pair) =>
   pair.source < pair.target
     ? { left: pair.source, right: pair.target, sourceColumn: "leftId", targetColumn: "rightId" }
     : { left: pair.target, right: pair.source, sourceColumn: "rightId", targetColumn: "leftId" }

@@ -152,6 +152,17 @@ const syncRecords = statements(
   )`,
 )
 
+// How each side's linked definition (tag, classifier, field/property, select option) looked after
+// the last sync, so a rename on one side can be told from a name the mapping changes on the way.
+// Keyed by the link like base_snapshots, so dropping the link drops its base.
+const definitionBases = statements(
+  `CREATE TABLE definition_bases (
+    link_id INTEGER PRIMARY KEY REFERENCES links (id) ON DELETE CASCADE,
+    base TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+)
+
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
 export const migrations = {
   "1_initial": initial,
@@ -159,6 +170,7 @@ export const migrations = {
   "3_run_lease": runLease,
   "4_known_source_files": knownSourceFiles,
   "5_sync": syncRecords,
+  "6_definition_bases": definitionBases,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

@@ -4,6 +4,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Struct from "effect/Struct"
 import { type Database, DEFAULT_STATE_PATH, openDatabase } from "./database.js"
+import { type DefinitionBaseOperations, definitionBaseOperations } from "./definition-bases.js"
 import type { StateStoreError } from "./errors.js"
 import { type FailureOperations, failureOperations } from "./failures.js"
 import { type JournalOperations, journalOperations } from "./journal.js"
@@ -21,6 +22,7 @@ export interface StateStoreService {
   readonly transaction: Database["transaction"]
   readonly links: LinkOperations
   readonly snapshots: SnapshotOperations
+  readonly definitionBases: DefinitionBaseOperations
   readonly journal: JournalOperations
   readonly failures: FailureOperations
   readonly knownFiles: KnownFileOperations
@@ -43,6 +45,7 @@ const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, S
       transaction: db.transaction,
       links: Struct.omit(allLinks, "linkIdQuery"),
       snapshots,
+      definitionBases: definitionBaseOperations(db, allLinks),
       journal,
       failures,
       knownFiles: knownFileOperations(db),
