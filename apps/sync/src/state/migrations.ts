@@ -125,11 +125,24 @@ const knownSourceFiles = statements(
 )
 
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
+// One row per pair: only the next run of a continuous sync matters, the past ones are in runs.
+const syncSchedule = statements(
+  `CREATE TABLE sync_schedule (
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    next_due_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (source_endpoint, target_endpoint)
+  )`,
+)
+
 export const migrations = {
   "1_initial": initial,
   "2_run_owner": runOwner,
   "3_run_lease": runLease,
   "4_known_source_files": knownSourceFiles,
+  "6_sync_schedule": syncSchedule,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

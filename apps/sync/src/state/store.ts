@@ -10,6 +10,7 @@ import { type JournalOperations, journalOperations } from "./journal.js"
 import { type KnownFileOperations, knownFileOperations } from "./known-files.js"
 import { type LinkOperations, linkOperations } from "./links.js"
 import { type CheckpointOperations, type RunHistory, runOperations } from "./runs.js"
+import { type ScheduleOperations, scheduleOperations } from "./schedule.js"
 import { type SnapshotOperations, snapshotOperations } from "./snapshots.js"
 
 /** What the state store offers, declared so that a change to an operation group shows here first. */
@@ -25,6 +26,7 @@ export interface StateStoreService {
   readonly knownFiles: KnownFileOperations
   readonly runs: RunHistory
   readonly checkpoints: CheckpointOperations
+  readonly schedule: ScheduleOperations
 }
 
 const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, Scope.Scope> =>
@@ -45,6 +47,7 @@ const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, S
       knownFiles: knownFileOperations(db),
       runs,
       checkpoints: { save: saveCheckpoint, get: getCheckpoint, clear: clearCheckpoint },
+      schedule: scheduleOperations(db),
     }
   })
 
