@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Struct from "effect/Struct"
+import type { SyncSettings } from "../config/config.js"
 import { ConfigError, ExitCode } from "../config/errors.js"
 import { ServerGone } from "../engine/errors.js"
 import { pairOf } from "../engine/servers.js"
@@ -139,7 +140,7 @@ export const syncCommand = Command.make(
         return yield* usage(
           `sync needs both servers, and ${settings.loaded.file} names an export (export): remove it or use migrate.`,
         )
-      const configured = settings.loaded.config.sync
+      const configured: typeof SyncSettings.Type = settings.loaded.config.sync ?? {}
       const cadence: Cadence | undefined =
         every !== undefined || cron !== undefined
           ? flagCadence

@@ -182,7 +182,7 @@ const PaperbridgeConfigFields = Schema.Struct({
     { default: () => DEFAULT_STATE_PATH },
   ),
   filters: Schema.optionalWith(Filters, { default: () => ({}) }),
-  sync: Schema.optionalWith(SyncSettings, { default: () => ({}) }),
+  sync: Schema.optional(SyncSettings),
   mapping: Schema.optionalWith(
     Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
       description: "Options for @paperbridge/mapping, passed through as they are",

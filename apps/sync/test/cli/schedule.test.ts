@@ -56,8 +56,16 @@ const fakeRuns = (script: { durations?: ReadonlyArray<number>; failures?: Record
     if (failure !== undefined) return yield* Effect.fail(failure)
     return report(n)
   }).pipe(
-    Effect.onInterrupt(() => Effect.sync(() => void (interrupted += 1))),
-    Effect.ensuring(Effect.sync(() => void (inFlight -= 1))),
+    Effect.onInterrupt(() =>
+      Effect.sync(() => {
+        interrupted += 1
+      }),
+    ),
+    Effect.ensuring(
+      Effect.sync(() => {
+        inFlight -= 1
+      }),
+    ),
   )
   return {
     runOnce,
