@@ -9,6 +9,7 @@ import { initCommand } from "./cli/init.js"
 import { migrateCommand } from "./cli/migrate.js"
 import { planCommand } from "./cli/plan.js"
 import { statusCommand } from "./cli/status.js"
+import { syncCommand } from "./cli/sync.js"
 import { verifyCommand } from "./cli/verify.js"
 import { ExitCode } from "./config/errors.js"
 
@@ -17,7 +18,7 @@ const noCommand = () =>
   new CliFailure({
     exitCode: ExitCode.usage,
     lines: [
-      "Usage: paperbridge init|plan|migrate|status|verify|forget|demo [options] (paperbridge --help for more)",
+      "Usage: paperbridge init|plan|migrate|sync|status|verify|forget|demo [options] (paperbridge --help for more)",
     ],
   })
 
@@ -27,6 +28,7 @@ export const paperbridge = Command.make("paperbridge", {}, noCommand).pipe(
     initCommand,
     planCommand,
     migrateCommand,
+    syncCommand,
     statusCommand,
     verifyCommand,
     forgetCommand,
@@ -57,7 +59,7 @@ const throughCliConsole = (console: CliConsoleShape) =>
 /**
  * Runs the CLI on `argv` (node, script, args…) and answers the process exit code: 0 ok,
  * 1 partial (some items failed), 2 usage or config error, 3 a server cannot be reached or
- * refuses the credentials. Messages go to stderr; none quotes a secret. Escape codes are written
+ * refuses the credentials, 4 the delete guard refused a sync, 5 another run holds the pair's lease. Messages go to stderr; none quotes a secret. Escape codes are written
  * only where `colorAllowed` says so.
  */
 export const runCli = (argv: ReadonlyArray<string>) =>

@@ -8,7 +8,9 @@ describe("paperbridge CLI: usage", () => {
     expect((await runPaperbridge(["plan", "--to", "nowhere"])).exitCode).toBe(2)
     const bare = await runPaperbridge([])
     expect(bare.exitCode).toBe(2)
-    expect(bare.stderr.join("\n")).toContain("Usage: paperbridge init|plan|migrate|status|verify|forget|demo")
+    expect(bare.stderr.join("\n")).toContain(
+      "Usage: paperbridge init|plan|migrate|sync|status|verify|forget|demo",
+    )
   })
 
   it("answers 2 and points at init when there is no configuration", async () => {

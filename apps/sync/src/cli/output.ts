@@ -11,6 +11,7 @@ import type { EntityKind, Pair } from "../state/endpoints.js"
 import type { EntityFailure } from "../state/failures.js"
 import type { JournalEntry } from "../state/journal.js"
 import type { Run } from "../state/runs.js"
+import type { SyncSchedule } from "../state/schedule.js"
 
 /**
  * Renders engine events for a person or a program: a redrawn progress line on a terminal, one
@@ -193,6 +194,8 @@ export interface StatusView {
   readonly pending: ReadonlyArray<JournalEntry>
   readonly failures: ReadonlyArray<EntityFailure>
   readonly runs: ReadonlyArray<Run>
+  /** When a continuous `paperbridge sync` last said it would run next. */
+  readonly nextSync: SyncSchedule | null
 }
 
 const kindWords: Record<EntityKind, string> = {
@@ -224,6 +227,9 @@ export const statusText = (view: StatusView) => {
       (failure) =>
         `  - ${failure.kind} ${failure.sourceId}: ${failure.reason} (${plural(failure.attempts, "attempt")})`,
     ),
+    ...(view.nextSync === null
+      ? []
+      : [`Next sync due at ${DateTime.formatIso(view.nextSync.nextDueAt)} (${view.nextSync.schedule})`]),
     view.runs.length === 0 ? "Runs: none yet" : "Last runs:",
     ...view.runs.map((run) => {
       const counts = Object.entries(run.counts)

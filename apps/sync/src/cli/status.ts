@@ -1,6 +1,7 @@
 import { Command } from "@effect/cli"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { statePathOf } from "../config/load.js"
 import { StateStore } from "../state/store.js"
 import { CliConsole } from "./console.js"
@@ -25,6 +26,9 @@ export const statusCommand = Command.make("status", { ...sharedOptions, json: ou
       )
     }
     const pair = yield* pairOfConfig(loaded)
+    // `sync` keeps its schedule under the pair as Paperless → Papra, whatever the config's direction.
+    const syncPair =
+      loaded.config.direction === "papra-to-paperless" ? { source: pair.target, target: pair.source } : pair
     const view = yield* Effect.gen(function* () {
       const store = yield* StateStore
       return {
@@ -34,6 +38,7 @@ export const statusCommand = Command.make("status", { ...sharedOptions, json: ou
         pending: yield* store.journal.halfDone(pair),
         failures: yield* store.failures.list(pair),
         runs: yield* store.runs.list({ pair, limit: LAST_RUNS }),
+        nextSync: Option.getOrNull(yield* store.schedule.get(syncPair)),
       }
     }).pipe(Effect.provide(StateStore.layer({ path: statePath })))
     yield* console.out(flags.json ? JSON.stringify(view) : statusText(view))

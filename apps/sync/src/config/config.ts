@@ -107,6 +107,31 @@ export const SecretValues = Schema.Struct({
 })
 export type SecretValues = typeof SecretValues.Type
 
+/** `paperbridge sync`'s defaults; its flags win. `every` and `cron` are checked by the command (one at most). */
+export const SyncSettings = Schema.Struct({
+  conflict: Schema.optional(
+    oneOf("newest", "paperless", "papra", "fail").annotations({
+      description: "How a field changed differently on both sides is settled (default fail: left for you)",
+    }),
+  ),
+  maxDelete: Schema.optional(
+    Schema.Int.pipe(
+      Schema.filter((n) => n >= 0 || "expected a whole number of documents, 0 or more"),
+    ).annotations({
+      description:
+        "At most this many documents trashed on one side in one run (default 50; also at most 10%)",
+    }),
+  ),
+  every: Schema.optional(
+    Schema.NonEmptyTrimmedString.annotations({ description: "Continuous mode: run every 30s, 15m, 1h30m…" }),
+  ),
+  cron: Schema.optional(
+    Schema.NonEmptyTrimmedString.annotations({
+      description: 'Continuous mode: a cron expression ("*/15 * * * *")',
+    }),
+  ),
+})
+
 const PaperbridgeConfigFields = Schema.Struct({
   $schema: Schema.optional(Schema.String),
   /** Absent when the source is an export: then no Paperless server is reached. */
@@ -157,6 +182,7 @@ const PaperbridgeConfigFields = Schema.Struct({
     { default: () => DEFAULT_STATE_PATH },
   ),
   filters: Schema.optionalWith(Filters, { default: () => ({}) }),
+  sync: Schema.optional(SyncSettings),
   mapping: Schema.optionalWith(
     Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
       description: "Options for @paperbridge/mapping, passed through as they are",

@@ -2,8 +2,12 @@ import { dedupeWith } from "effect/Array"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
-/** Process exit codes of `paperbridge` (issue 6). */
-export const ExitCode = { ok: 0, partial: 1, usage: 2, unreachable: 3 } as const
+/**
+ * Process exit codes of `paperbridge` (issue 6). `sync` adds two a script must tell apart from a
+ * failure: 4, the delete guard refused the run (nothing was written; check the figures, then
+ * `--force-delete` or a higher `--max-delete`), and 5, another run holds the pair's lease (try later).
+ */
+export const ExitCode = { ok: 0, partial: 1, usage: 2, unreachable: 3, refused: 4, busy: 5 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
 /**

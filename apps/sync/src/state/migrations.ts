@@ -164,6 +164,18 @@ const definitionBases = statements(
 )
 
 /** Migrations live in code, not in files, so they ship inside the build. Append; never edit. */
+// One row per pair: only the next run of a continuous sync matters, the past ones are in runs.
+const syncSchedule = statements(
+  `CREATE TABLE sync_schedule (
+    source_endpoint TEXT NOT NULL,
+    target_endpoint TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    next_due_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (source_endpoint, target_endpoint)
+  )`,
+)
+
 export const migrations = {
   "1_initial": initial,
   "2_run_owner": runOwner,
@@ -171,6 +183,7 @@ export const migrations = {
   "4_known_source_files": knownSourceFiles,
   "5_sync": syncRecords,
   "6_definition_bases": definitionBases,
+  "7_sync_schedule": syncSchedule,
 } satisfies Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>>
 
 export const MIGRATIONS_TABLE = "paperbridge_migrations"

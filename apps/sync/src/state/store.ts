@@ -11,6 +11,7 @@ import { type JournalOperations, journalOperations } from "./journal.js"
 import { type KnownFileOperations, knownFileOperations } from "./known-files.js"
 import { type LinkOperations, linkOperations } from "./links.js"
 import { type CheckpointOperations, type RunHistory, runOperations } from "./runs.js"
+import { type ScheduleOperations, scheduleOperations } from "./schedule.js"
 import { type SnapshotOperations, snapshotOperations } from "./snapshots.js"
 import { type SyncRecordOperations, syncRecordOperations } from "./sync-records.js"
 
@@ -30,6 +31,7 @@ export interface StateStoreService {
   readonly checkpoints: CheckpointOperations
   /** Tombstones and open conflicts of synced pairs. */
   readonly sync: SyncRecordOperations
+  readonly schedule: ScheduleOperations
 }
 
 const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, Scope.Scope> =>
@@ -52,6 +54,7 @@ const make = (path: string): Effect.Effect<StateStoreService, StateStoreError, S
       runs,
       checkpoints: { save: saveCheckpoint, get: getCheckpoint, clear: clearCheckpoint },
       sync: syncRecordOperations(db),
+      schedule: scheduleOperations(db),
     }
   })
 

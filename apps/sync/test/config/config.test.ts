@@ -160,6 +160,7 @@ describe("paperbridge.json", () => {
       "rate",
       "statePath",
       "filters",
+      "sync",
       "mapping",
       "secretsFile",
       "secrets",
