@@ -19,6 +19,7 @@ import { PaperlessSource } from "./paperless-source.js"
 import { papraFileIndex } from "./papra-index.js"
 import { describeFailure, makeRunState, type RunState } from "./run-state.js"
 import { applyLinked, type LinkedOutcome } from "./sync-apply.js"
+import { definitionSyncLines, syncDefinitions } from "./sync-definitions.js"
 import type { ConflictReport, LinkedCounts, SyncOptions, SyncResult, SyncSummary } from "./sync-options.js"
 import { type LinkedState, planSync, type SyncAction, type SyncPlan } from "./sync-plan.js"
 import { readSides } from "./sync-sides.js"
@@ -155,6 +156,11 @@ export const sync = (options: SyncOptions) =>
         dryRun: false,
       })
       yield* options.onEvent({ type: "phase", phase: "definitions" })
+      // Renames, recolours and deletes of linked definitions first: a definition deleted on one
+      // side must be settled before the next step remakes what a side lacks by name.
+      const definitionChanges = definitionSyncLines(
+        yield* syncDefinitions(options.pair, options.mapping, { dryRun: false, onEvent: options.onEvent }),
+      )
       // Each way makes what the other side lacks; then both contexts see every link.
       const lossiness: Array<string> = []
       if (carriesFrom(options, "paperless"))
@@ -330,6 +336,7 @@ export const sync = (options: SyncOptions) =>
         failures,
         lossiness,
         notices: [
+          ...definitionChanges,
           ...notices,
           ...[...(yield* Ref.get(toPapra.notices)), ...(yield* Ref.get(toPaperless.notices))].map(
             (notice) => `${notice.title}: ${notice.detail}`,

@@ -29,6 +29,8 @@ const papra = papraEndpoint("https://papra.example.org", "org_aaaaaaaaaaaaaaaaaa
 const otherPapra = papraEndpoint("https://papra.example.org", "org_bbbbbbbbbbbbbbbbbbbbbbbb")
 const toPapra: Pair = { source: paperless, target: papra }
 const toPaperless: Pair = { source: papra, target: paperless }
+/** The same Paperless paired with another Papra organization: a pair of its own. */
+const otherPair: Pair = { source: paperless, target: otherPapra }
 
 /** Opens the store for the rest of the enclosing scope. */
 const open = (path: string) => Effect.map(Layer.build(StateStore.layer({ path })), Context.get(StateStore))
@@ -246,8 +248,9 @@ describe("state store", () => {
         })
         expect(refused.message).toContain(`process ${process.pid}`)
         expect(refused.message).toContain("until 1970-01-01T00:00:30.000Z")
-        // Another pair is not held.
-        expect((yield* store.runs.start(toPaperless, "migrate")).outcome).toBe("running")
+        // The other way between the same two servers is held too (it shares the links); another pair is not.
+        expect(yield* Effect.flip(store.runs.start(toPaperless, "sync"))).toMatchObject({ runId: first.id })
+        expect((yield* store.runs.start(otherPair, "migrate")).outcome).toBe("running")
 
         // A heartbeat keeps it: long after the first lease would have lapsed, the pair is still held.
         const heartbeat = yield* Effect.fork(store.runs.holdLease(first.id))
@@ -282,7 +285,7 @@ describe("state store", () => {
       Effect.gen(function* () {
         const db = yield* openDatabase(path)
         // A run of another pair, to learn this process's pid namespace as the store records it.
-        const namespace = (yield* store.runs.start(toPaperless, "migrate")).pidNamespace
+        const namespace = (yield* store.runs.start(otherPair, "migrate")).pidNamespace
         const insertRun = (id: string, host: string, pid: number) =>
           db.sql`INSERT INTO runs (id, source_endpoint, target_endpoint, direction, command, started_at, outcome,
                    counts, pid, host, pid_namespace, lease_holder, lease_expires_at)
@@ -383,6 +386,9 @@ describe("state store", () => {
         { migrationId: 2 },
         { migrationId: 3 },
         { migrationId: 4 },
+        { migrationId: 5 },
+        { migrationId: 6 },
+        { migrationId: 7 },
       ])
       yield* Scope.close(again.scope, Exit.void)
     }).pipe(Effect.scoped),
