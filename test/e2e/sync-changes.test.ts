@@ -4,16 +4,15 @@ import * as Effect from "effect/Effect"
 import { afterEach, describe, expect, it } from "vitest"
 import {
   bothSides,
+  expectNoEcho,
   migratedPair,
   onServers,
   PaperlessClient,
   PapraClient,
   papraList,
-  requestMarks,
   runSync,
   type SyncWorld,
   TITLES,
-  writesSince,
 } from "./sync-world.js"
 import { requestActedOn, sha256 } from "./world.js"
 
@@ -28,13 +27,6 @@ afterEach(async () => {
 const start = async (generation: "3.0" | "2.20", direction: "paperless-to-papra" | "papra-to-paperless") => {
   world = await migratedPair(generation, direction)
   return world
-}
-
-const expectNoEcho = async (w: SyncWorld) => {
-  const before = requestMarks(w)
-  const again = await runSync(w)
-  expect(again.linked).toMatchObject({ updated: 0, failed: 0 })
-  expect(writesSince(w, before)).toEqual([])
 }
 
 describe.each(["paperless-to-papra", "papra-to-paperless"] as const)("sync (migrated %s)", (direction) => {

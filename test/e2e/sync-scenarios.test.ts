@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import { afterEach, describe, expect, it } from "vitest"
 import {
   bothSides,
+  expectNoEcho,
   migratedPair,
   onServers,
   PaperlessClient,
@@ -111,15 +112,6 @@ const documentWrites = (w: SyncWorld, since: ReturnType<typeof requestMarks>) =>
   writesSince(w, since).filter(
     (request) => request.path.includes("/documents") || request.path.includes("/trash"),
   )
-
-/** A second sync right after finds nothing to do and sends no write to either server. */
-const expectNoEcho = async (w: SyncWorld) => {
-  const before = requestMarks(w)
-  const again = await runSync(w)
-  expect(again.linked).toMatchObject({ updated: 0, conflicts: again.linked.conflicts, failed: 0 })
-  expect(writesSince(w, before)).toEqual([])
-  return again
-}
 
 const scenarios = [
   ["3.0", "paperless-to-papra"],

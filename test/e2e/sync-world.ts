@@ -231,4 +231,13 @@ export const requestMarks = (world: World) => ({
   papra: world.papra.requests.length,
 })
 
+/** A second sync right after finds nothing to do and sends no write to either server. */
+export const expectNoEcho = async (world: World) => {
+  const before = requestMarks(world)
+  const again = await runSync(world)
+  expect(again.linked).toMatchObject({ updated: 0, failed: 0 })
+  expect(writesSince(world, before)).toEqual([])
+  return again
+}
+
 export { PaperlessClient, PapraClient }
