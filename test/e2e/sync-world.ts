@@ -1,22 +1,13 @@
 import * as Path from "node:path"
-import { type ConflictPolicy, defaultMappingConfig } from "@paperbridge/mapping"
 import { PaperlessClient } from "@paperbridge/paperless"
 import { PapraClient } from "@paperbridge/papra"
-import {
-  defaultDeleteGuard,
-  pairOf,
-  StateStore,
-  type SyncMode,
-  type SyncResult,
-  serverLayers,
-  sync,
-} from "@paperbridge/sync"
+import { type SyncResult, serverLayers } from "@paperbridge/sync"
 import { makePdf } from "@paperbridge/testkit"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { expect } from "vitest"
+import { type EngineTarget, runSyncEngine, type SyncOverrides } from "./child/engine.js"
 import { runMigration, startWorld, type World } from "./harness.js"
 
 /** Sync scenarios start from a pair that `migrate` linked, in either direction. */
@@ -190,35 +181,21 @@ export const migratedPair = async (
   }
 }
 
-export interface SyncOverrides {
-  readonly mode?: SyncMode
-  readonly conflict?: ConflictPolicy
-  readonly forceDelete?: boolean
-  readonly maxDelete?: number
-  readonly resync?: boolean
-}
+export type { SyncOverrides }
+
+/** The files a world's runs write besides the state: reports. */
+export const engineTarget = (world: World): EngineTarget => ({
+  servers: world.servers,
+  statePath: world.statePath,
+  reportDirectory: Path.join(world.directory, "reports"),
+})
 
 /** One `sync` run between the world's simulators. */
 export const runSync = (world: World, overrides: SyncOverrides = {}): Promise<SyncResult> =>
-  sync({
-    pair: pairOf(world.servers, "paperless-to-papra"),
-    mode: overrides.mode ?? "two-way",
-    conflict: overrides.conflict ?? "fail",
-    guard: {
-      ...defaultDeleteGuard,
-      ...(overrides.maxDelete === undefined ? {} : { maxDocuments: overrides.maxDelete }),
-      force: overrides.forceDelete ?? false,
-    },
-    resync: overrides.resync ?? false,
-    file: "original",
-    concurrency: 4,
-    mapping: defaultMappingConfig,
-    reportDirectory: Path.join(world.directory, "reports"),
-    onEvent: (event) => Effect.sync(() => void world.events.push(event)),
-  }).pipe(
-    Effect.provide(Layer.mergeAll(serverLayers(world.servers), StateStore.layer({ path: world.statePath }))),
-    Effect.runPromise,
-  )
+  runSyncEngine(engineTarget(world), {
+    ...overrides,
+    onEvent: (event) => void world.events.push(event),
+  })
 
 /** Requests that change something on either server since `since` (the lengths of both logs). */
 export const writesSince = (world: World, since: { readonly paperless: number; readonly papra: number }) =>

@@ -31,7 +31,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { childEnvironment, type EngineTarget } from "./child/engine.js"
+import { type ChildCommand, childEnvironment, type EngineTarget } from "./child/engine.js"
 
 export { type EngineTarget, type MigrationResult, runEngine } from "./child/engine.js"
 
@@ -47,14 +47,18 @@ export const simulatorServers = (paperless: PaperlessSimulator, papra: PapraSimu
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
 const testPackage = Path.resolve(here, "..")
-const childScript = Path.join(here, "child", "migrate.ts")
+const childScript = Path.join(here, "child", "run.ts")
 
 export interface RequestMatch {
-  readonly method: string
+  /** A method, or a pattern of methods (e.g. every write: /^(POST|PUT|PATCH|DELETE)$/). */
+  readonly method: string | RegExp
   readonly path: RegExp | string
 }
 
-/** Adds `extra` faults to the `nth` request matching `matches` (once), when it reaches the simulator. */
+/**
+ * Adds `extra` faults to the `nth` request matching `matches` (once), when it reaches the simulator.
+ * The returned function takes the tap away if it has not fired yet.
+ */
 const tapRequest = (
   faults: FaultPlan,
   matches: RequestMatch,
@@ -63,14 +67,19 @@ const tapRequest = (
 ) => {
   const draw = faults.draw.bind(faults)
   let seen = 0
+  let done = false
   faults.draw = (method, path) => {
+    if (done) return draw(method, path)
     const hit =
-      method === matches.method &&
+      (typeof matches.method === "string" ? method === matches.method : matches.method.test(method)) &&
       (typeof matches.path === "string" ? path === matches.path : matches.path.test(path))
     if (hit) seen += 1
     if (!hit || seen !== nth) return draw(method, path)
-    faults.draw = draw
+    done = true
     return [...draw(method, path), ...extra()]
+  }
+  return () => {
+    done = true
   }
 }
 
@@ -86,7 +95,7 @@ export const requestArrives = (faults: FaultPlan, matches: RequestMatch, nth: nu
  * acts on it: another writer's change that the request is certain to meet, whatever the load.
  */
 export const whenRequestArrives = (faults: FaultPlan, matches: RequestMatch, nth: number, act: () => void) =>
-  tapRequest(faults, matches, nth, () => {
+  void tapRequest(faults, matches, nth, () => {
     act()
     return []
   })
@@ -101,8 +110,9 @@ export const requestActedOn = (faults: FaultPlan, matches: RequestMatch, nth: nu
   const released = new Promise<void>((resolve) => {
     release = resolve
   })
-  const acted = new Promise<void>((resolve) =>
-    tapRequest(faults, matches, nth, () => [
+  let cancel = () => {}
+  const acted = new Promise<void>((resolve) => {
+    cancel = tapRequest(faults, matches, nth, () => [
       {
         kind: "hold",
         until: () => {
@@ -110,9 +120,14 @@ export const requestActedOn = (faults: FaultPlan, matches: RequestMatch, nth: nu
           return released
         },
       },
-    ]),
-  )
-  return { acted, release }
+    ])
+  })
+  /** Lets the held answer go, or takes the gate away if no request reached it. */
+  const open = () => {
+    cancel()
+    release()
+  }
+  return { acted, release: open }
 }
 
 export interface ChildRun {
@@ -139,7 +154,12 @@ export const prepareChild = (
   papra: PapraSimulator,
   target: EngineTarget,
   direction: Direction,
-  options: { readonly concurrency?: number; readonly timeoutMs?: number } = {},
+  options: {
+    readonly concurrency?: number
+    readonly timeoutMs?: number
+    /** A migration in `direction` (the default), or a two-way sync. */
+    readonly command?: ChildCommand
+  } = {},
 ): MigrationChild => {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", childScript], {
     cwd: testPackage,
@@ -152,6 +172,7 @@ export const prepareChild = (
         reportDirectory: target.reportDirectory,
         direction,
         concurrency: options.concurrency ?? 4,
+        command: options.command ?? "migrate",
       }),
     },
     stdio: ["pipe", "pipe", "pipe"],

@@ -1,19 +1,23 @@
 // The engine run shared by the crash/resume suites and the child process they kill: kept apart
 // from world.ts so the child loads only the engine, not the simulators.
 import { fetchLayer } from "@paperbridge/http"
-import { defaultMappingConfig } from "@paperbridge/mapping"
+import { type ConflictPolicy, defaultMappingConfig } from "@paperbridge/mapping"
 import * as Paperless from "@paperbridge/paperless"
 import { PaperlessAuth } from "@paperbridge/paperless"
 import * as Papra from "@paperbridge/papra"
 import {
   type BridgeDirection as Direction,
+  defaultDeleteGuard,
   migrate,
   pairOf,
   paperlessApiSource,
   type Servers,
   StateStore,
   type SyncEvent,
+  type SyncMode,
+  type SyncResult,
   serverLayers,
+  sync,
 } from "@paperbridge/sync"
 import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -83,6 +87,43 @@ export const runEngine = (
     Effect.runPromise,
   )
 
+export interface SyncOverrides {
+  readonly mode?: SyncMode
+  readonly conflict?: ConflictPolicy
+  readonly forceDelete?: boolean
+  readonly maxDelete?: number
+  readonly resync?: boolean
+  readonly concurrency?: number
+  readonly onEvent?: (event: SyncEvent) => void
+}
+
+/** One `sync` run between the two servers, two-way with `--conflict fail` unless told otherwise. */
+export const runSyncEngine = (target: EngineTarget, overrides: SyncOverrides = {}): Promise<SyncResult> =>
+  sync({
+    pair: pairOf(target.servers, "paperless-to-papra"),
+    mode: overrides.mode ?? "two-way",
+    conflict: overrides.conflict ?? "fail",
+    guard: {
+      ...defaultDeleteGuard,
+      ...(overrides.maxDelete === undefined ? {} : { maxDocuments: overrides.maxDelete }),
+      force: overrides.forceDelete ?? false,
+    },
+    resync: overrides.resync ?? false,
+    file: "original",
+    concurrency: overrides.concurrency ?? 4,
+    mapping: defaultMappingConfig,
+    reportDirectory: target.reportDirectory,
+    onEvent: (event) => Effect.sync(() => overrides.onEvent?.(event)),
+  }).pipe(
+    Effect.provide(
+      Layer.mergeAll(serverLayers(target.servers), StateStore.layer({ path: target.statePath })),
+    ),
+    Effect.runPromise,
+  )
+
+/** What the child runs: one migration in the configured direction, or one two-way sync. */
+export type ChildCommand = "migrate" | "sync"
+
 const ENV = {
   paperlessUrl: "PB_E2E_PAPERLESS_URL",
   paperlessToken: "PB_E2E_PAPERLESS_TOKEN",
@@ -93,6 +134,7 @@ const ENV = {
   reportDirectory: "PB_E2E_REPORT_DIR",
   direction: "PB_E2E_DIRECTION",
   concurrency: "PB_E2E_CONCURRENCY",
+  command: "PB_E2E_COMMAND",
 } as const
 
 export interface ChildConfig {
@@ -102,6 +144,7 @@ export interface ChildConfig {
   readonly reportDirectory: string
   readonly direction: Direction
   readonly concurrency: number
+  readonly command: ChildCommand
 }
 
 /** The environment the child reads its configuration from (a simulator's secrets are test-only). */
@@ -115,6 +158,7 @@ export const childEnvironment = (config: ChildConfig): Record<string, string> =>
   [ENV.reportDirectory]: config.reportDirectory,
   [ENV.direction]: config.direction,
   [ENV.concurrency]: String(config.concurrency),
+  [ENV.command]: config.command,
 })
 
 const required = (name: string) => {
@@ -128,6 +172,9 @@ export const configFromEnvironment = () => {
   const direction = required(ENV.direction)
   if (direction !== "paperless-to-papra" && direction !== "papra-to-paperless")
     throw new Error(`${ENV.direction}: unknown direction ${direction}`)
+  const command = required(ENV.command)
+  if (command !== "migrate" && command !== "sync")
+    throw new Error(`${ENV.command}: unknown command ${command}`)
   const target: EngineTarget = {
     servers: {
       paperless: { url: required(ENV.paperlessUrl), auth: PaperlessAuth.token(required(ENV.paperlessToken)) },
@@ -140,5 +187,5 @@ export const configFromEnvironment = () => {
     statePath: required(ENV.statePath),
     reportDirectory: required(ENV.reportDirectory),
   }
-  return { target, direction, concurrency: Number(required(ENV.concurrency)) } as const
+  return { target, direction, command, concurrency: Number(required(ENV.concurrency)) } as const
 }

@@ -286,9 +286,40 @@ export const sync = (options: SyncOptions) =>
         const tombstones = yield* store.sync.tombstones(options.pair)
         const buried = tombstoned(options.resync ? tombstones : [])
         const source = yield* PaperlessSource
+        const papra = yield* PapraClient
+        const unlinked = (pair: Pair, id: string) =>
+          Effect.map(store.links.findTarget(pair, "document", id), Option.isNone)
+        const again = yield* Effect.forEach([...carryAgain.paperless], (id) =>
+          papra.documents.get(PapraDocumentId.make(id)),
+        )
+        const fromPapra = [...sides.newOnPapra, ...again]
+        const carryFromPapra = (candidates: ReadonlyArray<PapraDocumentListItem>) =>
+          forEachDocument(
+            toPaperless,
+            // A Papra document linked since the listing was carried from Paperless a moment ago.
+            Stream.fromIterable(candidates).pipe(
+              Stream.filterEffect((document) =>
+                Effect.map(
+                  unlinked(toPaperless.pair, document.id),
+                  (free) => free && !buried(document.originalSha256Hash),
+                ),
+              ),
+            ),
+            (document) => carryToPaperless(toPaperless, document),
+          )
+        // An upload to Paperless that a killed run left half-done may be a Paperless document by
+        // now, listed there as new: its resume links the two first, so it is not carried back.
+        const resuming = new Set(
+          (yield* store.journal.halfDone(toPaperless.pair))
+            .filter((entry) => entry.operation === "upload")
+            .map((entry) => entry.sourceId),
+        )
+        if (carriesFrom(options, "papra"))
+          yield* carryFromPapra(fromPapra.filter((document) => resuming.has(document.id)))
         if (carriesFrom(options, "paperless")) {
           const ids = [...sides.newOnPaperless.map(String), ...carryAgain.papra]
           const documents = Stream.fromIterable(ids).pipe(
+            Stream.filterEffect((id) => unlinked(toPapra.pair, id)),
             Stream.mapEffect((id) => source.document(Number(id))),
             Stream.filterMap((found) => found),
             Stream.filterEffect((document) =>
@@ -301,25 +332,8 @@ export const sync = (options: SyncOptions) =>
             carryToPapra(toPapra, document, papraIndex),
           )
         }
-        if (carriesFrom(options, "papra")) {
-          const papra = yield* PapraClient
-          const again = yield* Effect.forEach([...carryAgain.paperless], (id) =>
-            papra.documents.get(PapraDocumentId.make(id)),
-          )
-          const candidates: ReadonlyArray<PapraDocumentListItem> = [...sides.newOnPapra, ...again]
-          const documents = Stream.fromIterable(candidates).pipe(
-            // A Papra document linked since the listing was carried from Paperless a moment ago.
-            Stream.filterEffect((document) =>
-              Effect.map(
-                store.links.findTarget(toPaperless.pair, "document", document.id),
-                (link) => Option.isNone(link) && !buried(document.originalSha256Hash),
-              ),
-            ),
-          )
-          yield* forEachDocument(toPaperless, documents, (document) =>
-            carryToPaperless(toPaperless, document),
-          )
-        }
+        if (carriesFrom(options, "papra"))
+          yield* carryFromPapra(fromPapra.filter((document) => !resuming.has(document.id)))
         yield* writeRelations(toPapra)
         yield* writeRelations(toPaperless)
       }
