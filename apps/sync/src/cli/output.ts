@@ -12,6 +12,7 @@ import type { EntityFailure } from "../state/failures.js"
 import type { JournalEntry } from "../state/journal.js"
 import type { Run } from "../state/runs.js"
 import type { SyncSchedule } from "../state/schedule.js"
+import type { SyncConflict, Tombstone } from "../state/sync-records.js"
 
 /**
  * Renders engine events for a person or a program: a redrawn progress line on a terminal, one
@@ -196,6 +197,11 @@ export interface StatusView {
   readonly runs: ReadonlyArray<Run>
   /** When a continuous `paperbridge sync` last said it would run next. */
   readonly nextSync: SyncSchedule | null
+  /** What the last two-way sync left for the user to settle. */
+  readonly conflicts: ReadonlyArray<SyncConflict>
+  readonly tombstones: { readonly count: number; readonly recent: ReadonlyArray<Tombstone> }
+  /** The latest run of each direction and the latest sync, null when there was none. */
+  readonly lastRuns: ReadonlyArray<{ readonly label: string; readonly run: Run | null }>
 }
 
 const kindWords: Record<EntityKind, string> = {
@@ -207,6 +213,52 @@ const kindWords: Record<EntityKind, string> = {
   storage_path: "storage paths",
   select_option: "select options",
 }
+
+const runLine = (run: Run) => {
+  const counts = Object.entries(run.counts)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${countWords[name] ?? name} ${name === "bytes" ? formatBytes(count) : count}`)
+    .join(", ")
+  const held =
+    run.outcome === "running" && run.leaseExpiresAt !== null
+      ? ` (${run.leaseHolder ?? "a process"}, holding the pair until ${DateTime.formatIso(run.leaseExpiresAt)})`
+      : ""
+  return `${run.id} ${run.command} ${run.outcome}${held}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
+}
+
+// A sync counts the documents it trashed under the side they were trashed on (engine/sync.ts).
+const countWords: Record<string, string> = { paperless: "trashed in Paperless", papra: "trashed in Papra" }
+
+/** A field's value as stored with the conflict: files are their checksums already. */
+const valueText = (value: unknown) => (value === undefined ? "(none)" : JSON.stringify(value))
+
+const conflictLines = (conflicts: ReadonlyArray<SyncConflict>) => [
+  `Conflicts (left as they are on both sides until settled): ${conflicts.length}`,
+  ...conflicts.flatMap((conflict) => [
+    `  - Paperless ${conflict.paperlessId} ↔ Papra ${conflict.papraId} "${conflict.title}" (since ${DateTime.formatIso(conflict.detectedAt)})`,
+    ...conflict.fields.map(
+      (field) =>
+        `      ${field.field}: base ${valueText(field.base)}, Paperless ${valueText(field.paperless)}, Papra ${valueText(field.papra)}`,
+    ),
+  ]),
+]
+
+const deletedWords: Record<Tombstone["deletedOn"], string> = {
+  paperless: "deleted on Paperless",
+  papra: "deleted on Papra",
+  both: "deleted on both sides",
+}
+
+const tombstoneLines = (tombstones: StatusView["tombstones"]) => [
+  `Tombstones (deleted documents a sync will not bring back): ${tombstones.count}`,
+  ...tombstones.recent.map(
+    (tombstone) =>
+      `  - Paperless ${tombstone.paperlessId} / Papra ${tombstone.papraId}${tombstone.title === "" ? "" : ` "${tombstone.title}"`}: ${deletedWords[tombstone.deletedOn]} ${DateTime.formatIso(tombstone.recordedAt)}${tombstone.sha256 === null ? "" : `, sha256 ${tombstone.sha256.slice(0, 12)}…`}`,
+  ),
+  ...(tombstones.count > tombstones.recent.length
+    ? [`  (${tombstones.count - tombstones.recent.length} older)`]
+    : []),
+]
 
 /** What `status` shows: links per kind, half-done journal entries, failures and the latest runs. */
 export const statusText = (view: StatusView) => {
@@ -230,18 +282,11 @@ export const statusText = (view: StatusView) => {
     ...(view.nextSync === null
       ? []
       : [`Next sync due at ${DateTime.formatIso(view.nextSync.nextDueAt)} (${view.nextSync.schedule})`]),
+    ...(view.conflicts.length === 0 ? [] : conflictLines(view.conflicts)),
+    ...(view.tombstones.count === 0 ? [] : tombstoneLines(view.tombstones)),
+    ...view.lastRuns.map(({ label, run }) => `Last ${label}: ${run === null ? "none yet" : runLine(run)}`),
     view.runs.length === 0 ? "Runs: none yet" : "Last runs:",
-    ...view.runs.map((run) => {
-      const counts = Object.entries(run.counts)
-        .filter(([, count]) => count > 0)
-        .map(([name, count]) => `${name} ${name === "bytes" ? formatBytes(count) : count}`)
-        .join(", ")
-      const held =
-        run.outcome === "running" && run.leaseExpiresAt !== null
-          ? ` (${run.leaseHolder ?? "a process"}, holding the pair until ${DateTime.formatIso(run.leaseExpiresAt)})`
-          : ""
-      return `  - ${run.id} ${run.command} ${run.outcome}${held}, started ${DateTime.formatIso(run.startedAt)}${counts ? `: ${counts}` : ""}${run.reportPath ? ` (report ${run.reportPath})` : ""}`
-    }),
+    ...view.runs.map((run) => `  - ${runLine(run)}`),
   ]
   return lines.join("\n")
 }
