@@ -107,6 +107,12 @@ export const exportLocationOf = (loaded: LoadedConfig) =>
  * Which pair of endpoints (in which direction) the state store keys this config's rows by; needs
  * no secret. An export's endpoint comes from the instance it was made on, so its manifest is read.
  */
+/** The pair as `sync` keeps it (Paperless → Papra, whatever the config's direction): its schedule, tombstones and conflicts. */
+export const syncPairOfConfig = (loaded: LoadedConfig) =>
+  Effect.map(pairOfConfig(loaded), (pair) =>
+    loaded.config.direction === "papra-to-paperless" ? { source: pair.target, target: pair.source } : pair,
+  )
+
 export const pairOfConfig = (loaded: LoadedConfig): Effect.Effect<Pair, ExportError> => {
   const config = loaded.config
   // The config's schema makes sure the servers its direction needs are there.

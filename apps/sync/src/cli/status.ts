@@ -8,7 +8,7 @@ import { StateStore } from "../state/store.js"
 import { CliConsole } from "./console.js"
 import { outputOptions, sharedOptions } from "./flags.js"
 import { statusText } from "./output.js"
-import { loadSettingsConfig, pairOfConfig } from "./settings.js"
+import { loadSettingsConfig, pairOfConfig, syncPairOfConfig } from "./settings.js"
 
 const LAST_RUNS = 5
 /** The newest tombstones shown; the count covers them all. */
@@ -29,9 +29,7 @@ export const statusCommand = Command.make("status", { ...sharedOptions, json: ou
       )
     }
     const pair = yield* pairOfConfig(loaded)
-    // `sync` keeps its schedule under the pair as Paperless → Papra, whatever the config's direction.
-    const syncPair =
-      loaded.config.direction === "papra-to-paperless" ? { source: pair.target, target: pair.source } : pair
+    const syncPair = yield* syncPairOfConfig(loaded)
     const reversed = { source: syncPair.target, target: syncPair.source }
     const view = yield* Effect.gen(function* () {
       const store = yield* StateStore
