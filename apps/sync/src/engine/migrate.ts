@@ -15,7 +15,6 @@ import { PapraClient, PapraDocumentId } from "@paperbridge/papra"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
@@ -30,6 +29,7 @@ import { type DefinitionCounts, isBridge, type RunSummary, targetSide } from "./
 import type { EngineOptions } from "./options.js"
 import { PaperlessSource } from "./paperless-source.js"
 import { papraFileIndex } from "./papra-index.js"
+import { withRun } from "./run-lifecycle.js"
 import { type DocumentResult, makeRunState, type RunState, record } from "./run-state.js"
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
@@ -261,70 +261,66 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
   Effect.gen(function* () {
     const store = yield* StateStore
     const startedAt = yield* DateTime.now
-    const run = yield* store.runs.start(options.pair, "migrate")
-    const finish = <A, E>(exit: Exit.Exit<A, E>) =>
-      Exit.match(exit, {
-        onFailure: (cause) =>
-          store.runs
-            .finish(run.id, { outcome: Exit.isInterrupted(exit) ? "interrupted" : "failed", counts: {} })
-            .pipe(Effect.ignore, Effect.as(cause)),
-        onSuccess: () => Effect.void,
-      })
-    return yield* Effect.gen(function* () {
-      yield* options.onEvent({
-        type: "run-started",
-        runId: run.id,
-        direction: options.direction,
-        dryRun: false,
-      })
-      yield* options.onEvent({ type: "phase", phase: "definitions" })
-      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "definitions" })
-      const definitions = yield* definitionsPhase(options)
-      yield* options.onEvent({ type: "definitions", counts: definitions.counts })
-      const lossiness = definitions.lossiness
-      const tempDirectory = yield* scopedTempDirectory()
-      const papraFiles = targetSide(options.direction) === "papra" ? yield* papraFilesBySha256 : new Map()
-      const state = yield* makeRunState({
-        runId: run.id,
-        pair: options.pair,
-        options,
-        context: definitions.context,
-        tempDirectory,
-        presentOnTarget: yield* presentOnTarget(options, papraFiles),
-      })
-      yield* options.onEvent({ type: "phase", phase: "documents" })
-      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
-      let notCarried: ReadonlyArray<string> = []
-      const copy = definitions.copy
-      if (options.direction !== "papra-to-paperless") {
-        const carry =
-          copy === undefined
-            ? yield* Effect.map(
-                papraFileIndex(papraFiles),
-                (index) => (document: PaperlessDocument) => carryToPapra(state, document, index),
-              )
-            : (document: PaperlessDocument) => carryCopyToPaperless(state, document, copy.context, copy.scope)
-        const source = yield* paperlessSource(options.filters)
-        for (const line of source.notCarried) yield* options.onEvent({ type: "warning", message: line })
-        notCarried = source.notCarried
-        yield* forEachDocument(state, source.documents, carry)
-      } else {
-        const source = yield* papraSource(options.filters)
-        yield* forEachDocument(state, source.documents, (document) => carryToPaperless(state, document))
-      }
-      if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
-      yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
-      yield* copy === undefined ? writeRelations(state) : writeCopyRelations(state, copy)
-      const summary = yield* summarize(state, startedAt, [...lossiness, ...notCarried], definitions.counts)
-      const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
-      return { summary, reportPath }
-    }).pipe(
-      Effect.scoped,
-      // The lease is renewed while the run works; a run that lost it stops at once. Finishing
-      // the run ends the lease, so it happens after the race: a renewal due just then must not
-      // take a finished run for a lost one.
-      Effect.raceFirst(store.runs.holdLease(run.id)),
-      Effect.flatMap(({ summary, reportPath }) =>
+    return yield* withRun(
+      options.pair,
+      "migrate",
+      (run) =>
+        Effect.gen(function* () {
+          yield* options.onEvent({
+            type: "run-started",
+            runId: run.id,
+            direction: options.direction,
+            dryRun: false,
+          })
+          yield* options.onEvent({ type: "phase", phase: "definitions" })
+          yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "definitions" })
+          const definitions = yield* definitionsPhase(options)
+          yield* options.onEvent({ type: "definitions", counts: definitions.counts })
+          const lossiness = definitions.lossiness
+          const tempDirectory = yield* scopedTempDirectory()
+          const papraFiles = targetSide(options.direction) === "papra" ? yield* papraFilesBySha256 : new Map()
+          const state = yield* makeRunState({
+            runId: run.id,
+            pair: options.pair,
+            options,
+            context: definitions.context,
+            tempDirectory,
+            presentOnTarget: yield* presentOnTarget(options, papraFiles),
+          })
+          yield* options.onEvent({ type: "phase", phase: "documents" })
+          yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "documents" })
+          let notCarried: ReadonlyArray<string> = []
+          const copy = definitions.copy
+          if (options.direction !== "papra-to-paperless") {
+            const carry =
+              copy === undefined
+                ? yield* Effect.map(
+                    papraFileIndex(papraFiles),
+                    (index) => (document: PaperlessDocument) => carryToPapra(state, document, index),
+                  )
+                : (document: PaperlessDocument) =>
+                    carryCopyToPaperless(state, document, copy.context, copy.scope)
+            const source = yield* paperlessSource(options.filters)
+            for (const line of source.notCarried) yield* options.onEvent({ type: "warning", message: line })
+            notCarried = source.notCarried
+            yield* forEachDocument(state, source.documents, carry)
+          } else {
+            const source = yield* papraSource(options.filters)
+            yield* forEachDocument(state, source.documents, (document) => carryToPaperless(state, document))
+          }
+          if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
+          yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })
+          yield* copy === undefined ? writeRelations(state) : writeCopyRelations(state, copy)
+          const summary = yield* summarize(
+            state,
+            startedAt,
+            [...lossiness, ...notCarried],
+            definitions.counts,
+          )
+          const reportPath = yield* writeReport(options.reportDirectory, run.id, summary)
+          return { summary, reportPath }
+        }),
+      (run, { summary, reportPath }) =>
         Effect.gen(function* () {
           yield* store.runs.finish(run.id, {
             outcome: summary.documents.failed > 0 ? "partial" : "ok",
@@ -335,7 +331,5 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
           yield* options.onEvent({ type: "run-finished", runId: run.id, summary })
           return { ...summary, reportPath, runId: run.id } satisfies MigrationResult as MigrationResult
         }),
-      ),
-      Effect.onExit(finish),
     )
   })
