@@ -3,6 +3,7 @@ import { makeDemoCorpus } from "@paperbridge/sync/demo"
 import { seededRandom } from "@paperbridge/testkit"
 import { describe, expect, it } from "vitest"
 import {
+  accepted,
   distinctFiles,
   md5,
   paperlessUploads,
@@ -79,9 +80,8 @@ const expectedKeys = (direction: Direction, generation: "3.0" | "2.20") => {
 }
 
 const uploadsAccepted = (pair: SimulatorPair, direction: Direction) =>
-  (direction === "paperless-to-papra" ? papraUploads(pair.papra) : paperlessUploads(pair.paperless)).filter(
-    (request) => request.status >= 200 && request.status < 300,
-  ).length
+  accepted(direction === "paperless-to-papra" ? papraUploads(pair.papra) : paperlessUploads(pair.paperless))
+    .length
 
 /** An uninterrupted migration of the same corpus: what the crashed one must end up equal to. */
 const reference = (direction: Direction, generation: "3.0" | "2.20") =>

@@ -11,6 +11,7 @@ import {
   writesSince,
 } from "./sync-world.js"
 import {
+  accepted,
   paperlessUploads,
   paperlessView,
   papraUploads,
@@ -59,14 +60,14 @@ const changeBothSides = async (w: SyncWorld) => {
   })
 }
 
-const accepted = (requests: ReadonlyArray<{ readonly status: number }>) =>
-  requests.filter((request) => request.status >= 200 && request.status < 300).length
-
 /** Both servers' documents by file, with their metadata, and the uploads each accepted. */
 const outcome = async (w: SyncWorld) => ({
   paperless: await paperlessView(w.servers),
   papra: await papraView(w.servers),
-  uploads: { paperless: accepted(paperlessUploads(w.paperless)), papra: accepted(papraUploads(w.papra)) },
+  uploads: {
+    paperless: accepted(paperlessUploads(w.paperless)).length,
+    papra: accepted(papraUploads(w.papra)).length,
+  },
 })
 
 const viewsOf = (seen: Awaited<ReturnType<typeof outcome>>) => ({

@@ -366,6 +366,10 @@ export const paperlessUploads = (paperless: PaperlessSimulator) =>
     (request) => request.method === "POST" && request.path === "/api/documents/post_document/",
   )
 
+/** The requests a server accepted (answered 2xx): uploads that took, not those refused or cut off. */
+export const accepted = <A extends { readonly status: number }>(requests: ReadonlyArray<A>) =>
+  requests.filter((request) => request.status >= 200 && request.status < 300)
+
 /** The distinct files of a corpus (byte-identical twins count once). */
 export const distinctFiles = (corpus: DemoCorpus) =>
   new Set(corpus.documents.map((document) => sha256(document.bytes)))

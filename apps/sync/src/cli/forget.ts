@@ -28,13 +28,13 @@ const tombstone = Options.boolean("tombstone").pipe(
 const forgetTombstones = (statePath: string, pair: Pair, ids: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const store = yield* StateStore
+    const tombstones = yield* store.sync.tombstones(pair)
     return yield* Effect.forEach(ids, (id) =>
       Effect.gen(function* () {
-        const found = (yield* store.sync.tombstones(pair)).find(
-          (entry) => entry.paperlessId === id || entry.papraId === id,
-        )
-        if (found !== undefined) yield* store.sync.forgetTombstone(pair, found.paperlessId)
-        return { id, title: found?.title }
+        const found = tombstones.find((entry) => entry.paperlessId === id || entry.papraId === id)
+        // The same id named twice finds the tombstone gone the second time.
+        const dropped = found !== undefined && (yield* store.sync.forgetTombstone(pair, found.paperlessId))
+        return { id, title: dropped ? found.title : undefined }
       }),
     )
   }).pipe(Effect.provide(StateStore.layer({ path: statePath })))
