@@ -54,3 +54,17 @@ export class TargetLostLinks extends Data.TaggedError("TargetLostLinks")<{
     return `${this.target} lists none of the ${this.linked} documents linked to it: nothing was carried, as that would copy every one of them again. Check that the credentials see the same documents as before (another user's token sees others); if they were all deleted on purpose, \`paperbridge forget\` their source ids first`
   }
 }
+
+/**
+ * One linked document the sync could not carry out: gone from a side between the listing and the
+ * write, a file change it cannot make, or a carry that failed. That document fails (and is retried
+ * by the next run); the run goes on.
+ */
+export class SyncDocumentFailed extends Data.TaggedError("SyncDocumentFailed")<{
+  readonly paperlessId: string
+  readonly reason: string
+}> {
+  override get message() {
+    return this.reason
+  }
+}

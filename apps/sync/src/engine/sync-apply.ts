@@ -16,6 +16,7 @@ import type { Pair } from "../state/endpoints.js"
 import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
 import type { DeletedOn } from "../state/sync-records.js"
+import { SyncDocumentFailed } from "./errors.js"
 import { forgetDocument } from "./forget.js"
 import { PaperlessSource } from "./paperless-source.js"
 import type { PapraFileIndex } from "./papra-index.js"
@@ -43,13 +44,17 @@ export type LinkedOutcome =
   /** The edit won over a delete: restored in place, or to be carried anew by this run's new-document pass. */
   | { readonly _tag: "KeptEdited"; readonly restored: boolean; readonly carryAgain?: SyncSide | undefined }
 
-class DocumentMissing extends Error {}
-
 const paperlessDocument = (id: string) =>
   Effect.flatMap(PaperlessSource, (source) => source.document(Number(id))).pipe(
     Effect.flatMap(
       Option.match({
-        onNone: () => Effect.die(new DocumentMissing(`Paperless document ${id} vanished during the sync`)),
+        onNone: () =>
+          Effect.fail(
+            new SyncDocumentFailed({
+              paperlessId: id,
+              reason: `Paperless document ${id} vanished during the sync; the next run sees it gone`,
+            }),
+          ),
         onSome: Effect.succeed,
       }),
     ),
@@ -142,13 +147,22 @@ export const applyLinked = (run: LinkedRun, action: SyncAction, title: string) =
       }
       case "ReplaceFile": {
         if (action.from === "papra")
-          return yield* Effect.die(new Error("a Papra document's file cannot change under the same id"))
+          // Papra keeps one file per document id, so its listing never shows another file under a
+          // linked id; a planner bug must fail this document, not the run.
+          return yield* new SyncDocumentFailed({
+            paperlessId: link.paperlessId,
+            reason: `Papra document ${link.papraId} shows a file other than the one linked; a Papra file is never replaced in place, so this document is left as is`,
+          })
         if (action.toFrom.length > 0) yield* writePaperless(run, link.paperlessId, action.snapshot)
         // The migration's own step: the new file goes up under a journal entry, the old copy to
         // Papra's trash, the link moves, and the metadata follows.
         const document = yield* paperlessDocument(link.paperlessId)
         const result = yield* carryToPapra(run.toPapra, document, run.papraIndex)
-        if (result.outcome === "failed") return yield* Effect.fail(new Error(result.reason ?? "failed"))
+        if (result.outcome === "failed")
+          return yield* new SyncDocumentFailed({
+            paperlessId: link.paperlessId,
+            reason: result.reason ?? "carrying the new file to Papra failed",
+          })
         return { _tag: "FileReplaced" } satisfies LinkedOutcome
       }
       case "Trash": {
