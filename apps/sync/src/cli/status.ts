@@ -34,10 +34,7 @@ export const statusCommand = Command.make("status", { ...sharedOptions, json: ou
     const view = yield* Effect.gen(function* () {
       const store = yield* StateStore
       const latest = (of: typeof pair, command: string) =>
-        Effect.map(
-          store.runs.list({ pair: of }),
-          (runs) => runs.find((run) => run.command === command) ?? null,
-        )
+        Effect.map(store.runs.list({ pair: of, command, limit: 1 }), (runs) => runs[0] ?? null)
       const tombstones = yield* store.sync.tombstones(syncPair)
       return {
         statePath,

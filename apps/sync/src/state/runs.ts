@@ -145,11 +145,17 @@ export interface RunHistory {
   readonly finish: (id: RunId, end: RunEnd) => Effect.Effect<Run, StateStoreError>
   /** One run by id, as stored. */
   readonly get: (id: RunId) => Effect.Effect<Run, StateStoreError>
-  /** The latest runs first, of one pair or of every pair; a running one that was cut off shows as interrupted. */
-  readonly list: (options?: {
-    readonly pair?: Pair | undefined
-    readonly limit?: number | undefined
-  }) => Effect.Effect<ReadonlyArray<Run>, StateStoreError>
+  /**
+   * The latest runs first, of one pair or of every pair, of one command or all; a running one that
+   * was cut off shows as interrupted.
+   */
+  readonly list: (options?: RunFilter) => Effect.Effect<ReadonlyArray<Run>, StateStoreError>
+}
+
+export interface RunFilter {
+  readonly pair?: Pair | undefined
+  readonly command?: string | undefined
+  readonly limit?: number | undefined
 }
 
 /** Where a pair's interrupted run got to, so the next run resumes there; one per pair. */
@@ -270,23 +276,24 @@ export const runOperations = (db: Database): RunOperations => {
       ),
     ).pipe(Effect.zipRight(get(id)))
 
-  const list = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined } = {}) =>
+  const list = (options: RunFilter = {}) =>
     Effect.zipWith(listStored(options), DateTime.now, (runs, now) =>
       runs.map((run) => (isCutOff(run, now) ? new Run({ ...run, outcome: "interrupted" }) : run)),
     )
 
-  const listStored = (options: { readonly pair?: Pair | undefined; readonly limit?: number | undefined }) =>
+  const listStored = (options: RunFilter) =>
     db.guard(
       "list runs",
       SqlSchema.findAll({
         Request: Schema.Void,
         Result: Run,
         execute: () =>
-          sql`SELECT * FROM runs ${
-            options.pair === undefined
-              ? sql``
-              : sql`WHERE source_endpoint = ${options.pair.source} AND target_endpoint = ${options.pair.target}`
-          } ORDER BY started_at DESC, rowid DESC LIMIT ${options.limit ?? -1}`,
+          sql`SELECT * FROM runs WHERE ${sql.and([
+            ...(options.pair === undefined
+              ? []
+              : [sql`source_endpoint = ${options.pair.source} AND target_endpoint = ${options.pair.target}`]),
+            ...(options.command === undefined ? [] : [sql`command = ${options.command}`]),
+          ])} ORDER BY started_at DESC, rowid DESC LIMIT ${options.limit ?? -1}`,
       })(undefined),
     )
 

@@ -227,6 +227,13 @@ describe("state store", () => {
         expect((yield* store.runs.list({ pair: toPapra, limit: 1 })).map((r) => r.id)).toEqual([next.id])
         expect((yield* store.runs.list()).length).toBe(2)
         expect(yield* store.runs.list({ pair: toPaperless })).toEqual([])
+        // `status` asks for the last run of each command.
+        const synced = yield* store.runs.start(toPapra, "sync")
+        yield* store.runs.finish(synced.id, { outcome: "ok", counts: {}, reportPath: null })
+        expect(
+          (yield* store.runs.list({ pair: toPapra, command: "migrate", limit: 1 })).map((r) => r.id),
+        ).toEqual([next.id])
+        expect((yield* store.runs.list({ command: "sync" })).map((r) => r.id)).toEqual([synced.id])
         const checkpoint = Option.getOrThrow(yield* store.checkpoints.get(toPapra))
         expect(checkpoint).toMatchObject({ runId: crashed.id, phase: "documents", cursor: "2024-05-01" })
         yield* store.checkpoints.clear(toPapra)
