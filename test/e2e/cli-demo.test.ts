@@ -64,7 +64,7 @@ describe("paperbridge --help, the real binary", { timeout: 180_000 }, () => {
 
 // One generation here (the README's default); apps/sync/test/cli/demo.test.ts runs 2.20 in-process.
 describe("paperbridge demo, the real binary", () => {
-  it("plans, migrates and verifies; Papra refuses only the oversized file and keeps the twin once; exit 0", async () => {
+  it("plans, migrates, verifies, then syncs edits from both sides: a merge, a conflict with both values, its settlement, a sync that writes nothing; exit 0", async () => {
     const generation = "3.0"
     const run = await paperbridge(["demo", "--documents", "12"])
     expect(run.stderr).not.toMatch(/UNEXPECTED|The demo did not go as expected/)
@@ -83,5 +83,29 @@ describe("paperbridge demo, the real binary", () => {
     expect(run.stdout).toContain(
       '"Contract 0004 City Utilities (scan again)" is byte-identical to another document',
     )
+    expect(run.stdout).toContain("== sync --conflict fail")
+    expect(run.stdout).toContain(
+      [
+        '  Paperless: "Contract 0001 City Utilities (paid)", tagged Finance, Health, Tax, Work',
+        '  Papra    : "Contract 0001 City Utilities (paid)", tagged Finance, Finance/Tax, Health, Work',
+      ].join("\n"),
+    )
+    expect(run.stdout).toContain(
+      [
+        '  title on Paperless: "Statement 0002 City Utilities (edited on Paperless)"',
+        '  title on Papra:     "Statement 0002 City Utilities (edited on Papra)"',
+        '  at the last sync:   "Statement 0002 City Utilities"',
+      ].join("\n"),
+    )
+    expect(run.stdout).toContain("went to Papra's trash, so the sync moved it to Paperless's trash too.")
+    expect(run.stdout).toContain('"Parking permit 2026.pdf", uploaded to Papra, is now on Paperless too')
+    expect(run.stdout).toContain(
+      'Settled "Statement 0002 City Utilities" with Paperless\'s value: both sides now read "Statement 0002 City Utilities (edited on Paperless)"; no conflict is left.',
+    )
+    expect(run.stdout).toMatch(
+      /== sync again, nothing changed\nSync two-way finished: 0 updated, .* 0 conflicts, 1 failed/,
+    )
+    expect(run.stdout).toContain("Nothing changed since the last sync, and this one wrote nothing")
+    expect(run.stdout).not.toContain("UNEXPECTED")
   })
 })

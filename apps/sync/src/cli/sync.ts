@@ -6,23 +6,19 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Struct from "effect/Struct"
 import type { SyncSettings } from "../config/config.js"
 import { ConfigError, ExitCode } from "../config/errors.js"
 import { ServerGone } from "../engine/errors.js"
 import { pairOf } from "../engine/servers.js"
-import { sync } from "../engine/sync.js"
-import type { SyncMode, SyncOptions } from "../engine/sync-options.js"
-import { defaultDeleteGuard } from "../engine/sync-plan.js"
 import { RunInProgressError } from "../state/errors.js"
 import { StateStore } from "../state/store.js"
 import { CliConsole } from "./console.js"
 import { CliFailure, explainFailure } from "./failures.js"
 import { outputOptions, sharedOptions } from "./flags.js"
-import { makeEventSink, outputModeOf } from "./progress.js"
+import { outputModeOf } from "./progress.js"
 import { type Cadence, cadenceOf, type RunFailure, runContinuously, tickOutput } from "./schedule.js"
-import { prepareRun, runLayers } from "./settings.js"
-import { syncRunReport } from "./sync-output.js"
+import { prepareRun } from "./settings.js"
+import { defaultSyncChoices, runSyncOnce, type SyncChoices } from "./sync-once.js"
 
 const syncOptions = {
   conflict: Options.choice("conflict", ["newest", "paperless", "papra", "fail"]).pipe(
@@ -145,32 +141,22 @@ export const syncCommand = Command.make(
         every !== undefined || cron !== undefined
           ? flagCadence
           : yield* cadenceOrFail(configured.every, configured.cron, settings.loaded.file)
-      const conflict = Option.getOrElse(flags.conflict, () => configured.conflict ?? "fail")
-      const mode = outputModeOf(flags, console.stdoutIsTTY)
-      // The bar suits one run on a terminal; otherwise only failed documents are told as they happen.
-      const sink = yield* makeEventSink(mode === "tty" && cadence === undefined ? "tty" : "quiet", undefined)
-      const pair = pairOf(servers, "paperless-to-papra")
-      const options: SyncOptions = {
-        ...Struct.omit(settings.engine, "direction", "pair", "filters"),
-        pair,
-        mode: Option.getOrElse(flags.direction, (): SyncMode => "two-way"),
-        conflict,
-        guard: {
-          ...defaultDeleteGuard,
-          maxDocuments: Option.getOrElse(
-            flags.maxDelete,
-            () => configured.maxDelete ?? defaultDeleteGuard.maxDocuments,
-          ),
-          force: flags.forceDelete,
-        },
+      const choices: SyncChoices = {
+        conflict: Option.getOrElse(flags.conflict, () => configured.conflict ?? defaultSyncChoices.conflict),
+        mode: Option.getOrElse(flags.direction, () => defaultSyncChoices.mode),
+        maxDelete: Option.getOrElse(
+          flags.maxDelete,
+          () => configured.maxDelete ?? defaultSyncChoices.maxDelete,
+        ),
+        forceDelete: flags.forceDelete,
         resync: flags.resync,
-        reportDirectory: settings.reportDirectory,
-        onEvent: sink.onEvent,
       }
-      const runOnce = sync(options).pipe(
-        Effect.map((result) => syncRunReport(result, conflict === "fail")),
-        Effect.ensuring(sink.finish),
-        Effect.provide(runLayers(servers, settings)),
+      const mode = outputModeOf(flags, console.stdoutIsTTY)
+      const pair = pairOf(servers, "paperless-to-papra")
+      // The bar suits one run on a terminal; otherwise only failed documents are told as they happen.
+      const runOnce = Effect.map(
+        runSyncOnce(servers, settings, choices, mode === "tty" && cadence === undefined ? "tty" : "quiet"),
+        ({ report }) => report,
       )
 
       if (cadence === undefined) {

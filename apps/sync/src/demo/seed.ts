@@ -4,6 +4,7 @@ import type { DemoCorpus } from "./corpus.js"
 /**
  * Loads the demo corpus into a Paperless simulator as if every document had been consumed.
  * Document links refer to titles in the corpus and become ids here, in a second seeding step.
+ * Answers the Paperless ids in the corpus's order.
  */
 export const seedPaperless = (simulator: PaperlessSimulator, corpus: DemoCorpus) => {
   const toSeed = (
@@ -56,5 +57,8 @@ export const seedPaperless = (simulator: PaperlessSimulator, corpus: DemoCorpus)
       return toSeed(document, ids)
     }),
   })
-  return [...first.documents, ...second.documents]
+  const seeded = [...withoutLinks, ...withLinks]
+  const ids = [...first.documents, ...second.documents]
+  const idOf = new Map(seeded.map((document, index) => [document, ids[index] as number]))
+  return corpus.documents.map((document) => idOf.get(document) as number)
 }
