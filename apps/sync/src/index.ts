@@ -43,7 +43,7 @@ export {
   paperlessExportSource,
 } from "./engine/paperless-source.js"
 export { planMigration } from "./engine/plan.js"
-export type { DriftProblem, PlanReport, VerifyReport } from "./engine/reports.js"
+export type { DriftProblem, PlanReport, VerifyConflict, VerifyReport } from "./engine/reports.js"
 export {
   exportLayers,
   noPaperlessServer,

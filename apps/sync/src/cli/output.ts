@@ -176,15 +176,25 @@ const driftWords: Record<DriftProblem, string> = {
   "missing-on-source": "missing on the source",
 }
 
-/** What `verify` found, for a person. */
+/** What `verify` found, for a person: drift (the exit code's business), then conflicts left as is. */
 export const verifyText = (report: VerifyReport) => {
-  if (report.drift.length === 0)
-    return `Verified ${plural(report.checked, "linked document")} (${report.direction}): both sides agree.`
+  const heading = `Verified ${plural(report.checked, "linked document")} (${report.direction})`
+  const held =
+    report.conflicts.length === 0
+      ? ""
+      : `; ${plural(report.conflicts.length, "document")} in conflict, left as is`
   return [
-    `Verified ${plural(report.checked, "linked document")} (${report.direction}): ${plural(report.drift.length, "difference")}.`,
+    report.drift.length === 0
+      ? `${heading}: both sides agree${held}.`
+      : `${heading}: ${plural(report.drift.length, "difference")}${held}.`,
     ...report.drift.map(
-      (drift) => `  - ${drift.sourceId} → ${drift.targetId}: ${driftWords[drift.problem]}: ${drift.detail}`,
+      (drift) =>
+        `  - ${drift.sourceId} → ${drift.targetId}${drift.direction === report.direction ? "" : ` (carried ${drift.direction})`}: ${driftWords[drift.problem]}: ${drift.detail}`,
     ),
+    ...report.conflicts.flatMap((conflict) => [
+      `  - Paperless ${conflict.paperlessId} ↔ Papra ${conflict.papraId} "${conflict.title}": conflict (left as is) since ${conflict.detectedAt}`,
+      ...conflictFieldLines(conflict.fields),
+    ]),
   ].join("\n")
 }
 
@@ -232,14 +242,17 @@ const countWords: Record<string, string> = { paperless: "trashed in Paperless", 
 /** A field's value as stored with the conflict: files are their checksums already. */
 const valueText = (value: unknown) => (value === undefined ? "(none)" : JSON.stringify(value))
 
+const conflictFieldLines = (fields: SyncConflict["fields"]) =>
+  fields.map(
+    (field) =>
+      `      ${field.field}: base ${valueText(field.base)}, Paperless ${valueText(field.paperless)}, Papra ${valueText(field.papra)}`,
+  )
+
 const conflictLines = (conflicts: ReadonlyArray<SyncConflict>) => [
   `Conflicts (left as they are on both sides until settled): ${conflicts.length}`,
   ...conflicts.flatMap((conflict) => [
     `  - Paperless ${conflict.paperlessId} ↔ Papra ${conflict.papraId} "${conflict.title}" (since ${DateTime.formatIso(conflict.detectedAt)})`,
-    ...conflict.fields.map(
-      (field) =>
-        `      ${field.field}: base ${valueText(field.base)}, Paperless ${valueText(field.paperless)}, Papra ${valueText(field.papra)}`,
-    ),
+    ...conflictFieldLines(conflict.fields),
   ]),
 ]
 

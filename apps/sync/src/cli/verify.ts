@@ -19,6 +19,7 @@ export const verifyCommand = Command.make("verify", { ...sharedOptions, json: ou
     const { servers, settings } = yield* prepareRun(flags, "read")
     const report = yield* runVerify(servers, settings)
     yield* console.out(flags.json ? JSON.stringify(report) : verifyText(report))
+    // A document in open conflict differs on purpose until the user settles it: listed, not a failure.
     if (report.drift.length > 0)
       return yield* new CliFailure({
         exitCode: ExitCode.partial,
@@ -26,5 +27,7 @@ export const verifyCommand = Command.make("verify", { ...sharedOptions, json: ou
       })
   }),
 ).pipe(
-  Command.withDescription("Compare both sides of every link (file hash, mapped metadata) and list drift."),
+  Command.withDescription(
+    "Compare both sides of every link (file hash, mapped metadata) and list drift; documents a sync left in conflict are listed as such.",
+  ),
 )

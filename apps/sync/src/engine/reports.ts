@@ -32,14 +32,38 @@ export interface PlanReport {
 
 export type DriftProblem = "missing-on-target" | "file-differs" | "metadata-differs" | "missing-on-source"
 
+/** A linked document the last two-way sync left in conflict: `verify` lists it and does not check it. */
+export interface VerifyConflict {
+  readonly paperlessId: string
+  readonly papraId: string
+  readonly title: string
+  /** When the sync that left it found it (ISO 8601). */
+  readonly detectedAt: string
+  /** The fields in conflict (or `file`), with their base and both sides' values. */
+  readonly fields: ReadonlyArray<{
+    readonly field: string
+    readonly base: unknown
+    readonly paperless: unknown
+    readonly papra: unknown
+  }>
+}
+
 /** What `verify` found comparing both sides of every link. */
 export interface VerifyReport {
   readonly direction: Direction
+  /** Links compared (documents in open conflict are not). */
   readonly checked: number
   readonly drift: ReadonlyArray<{
     readonly sourceId: string
     readonly targetId: string
+    /**
+     * The way this document was carried, and so checked: the report's direction, or on a synced
+     * pair the other one (then `sourceId` is the other side's id).
+     */
+    readonly direction: Direction
     readonly problem: DriftProblem
     readonly detail: string
   }>
+  /** Documents in open sync conflict: left as they are on both sides, not counted as drift. */
+  readonly conflicts: ReadonlyArray<VerifyConflict>
 }

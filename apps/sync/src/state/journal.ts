@@ -115,6 +115,11 @@ export interface JournalOperations {
   readonly abandonTask: (id: number, reason: string) => Effect.Effect<JournalEntry, StateStoreError>
   /** Entries whose call may or may not have reached the server: reconcile these before anything else. */
   readonly halfDone: (pair: Pair) => Effect.Effect<ReadonlyArray<JournalEntry>, StateStoreError>
+  /**
+   * The source ids of `kind` whose upload or create under `pair` settled: the entities carried that
+   * way. A link reads the same from either direction, so this is where the way it was made is kept.
+   */
+  readonly carriedFrom: (pair: Pair, kind: EntityKind) => Effect.Effect<ReadonlySet<string>, StateStoreError>
   /** One entry by id. */
   readonly get: (id: number) => Effect.Effect<JournalEntry, StateStoreError>
 }
@@ -284,5 +289,17 @@ export const journalOperations = (
       })(undefined),
     )
 
-  return { begin, recordTask, recordTarget, complete, fail, abandonTask, halfDone, get: byId }
+  const carriedFrom = (pair: Pair, kind: EntityKind) =>
+    db.guard(
+      "list settled journal entries",
+      SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: Schema.Struct({ sourceId: Schema.String }),
+        execute: () =>
+          sql`SELECT DISTINCT source_id FROM journal WHERE source_endpoint = ${pair.source}
+              AND target_endpoint = ${pair.target} AND kind = ${kind} AND state = 'done'`,
+      })(undefined).pipe(Effect.map((rows) => new Set(rows.map((row) => row.sourceId)))),
+    )
+
+  return { begin, recordTask, recordTarget, complete, fail, abandonTask, halfDone, carriedFrom, get: byId }
 }
