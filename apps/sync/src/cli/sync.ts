@@ -23,6 +23,7 @@ import { makeEventSink, outputModeOf } from "./progress.js"
 import { type Cadence, cadenceOf, type RunFailure, runContinuously, tickOutput } from "./schedule.js"
 import { prepareRun, runLayers } from "./settings.js"
 import { syncRunReport } from "./sync-output.js"
+import { runSyncPreview } from "./sync-preview-output.js"
 
 const syncOptions = {
   conflict: Options.choice("conflict", ["newest", "paperless", "papra", "fail"]).pipe(
@@ -54,6 +55,9 @@ const syncOptions = {
   cron: Options.text("cron").pipe(
     Options.withDescription('Keep running: a sync at each instant of a cron expression ("*/15 * * * *")'),
     Options.optional,
+  ),
+  plan: Options.boolean("plan").pipe(
+    Options.withDescription("Dry run: what one sync would do, both ways. Writes nothing"),
   ),
 }
 
@@ -135,7 +139,9 @@ export const syncCommand = Command.make(
       const cron = Option.getOrUndefined(flags.cron)
       // Flag mistakes are reported before any server is asked anything.
       const flagCadence = yield* cadenceOrFail(every, cron, "command line")
-      const { servers, settings } = yield* prepareRun(flags, "write")
+      if (flags.plan && (every !== undefined || cron !== undefined))
+        return yield* usage("--plan previews one sync: it cannot be combined with --every or --cron.")
+      const { servers, settings } = yield* prepareRun(flags, flags.plan ? "read" : "write")
       if (settings.exportLocation !== undefined)
         return yield* usage(
           `sync needs both servers, and ${settings.loaded.file} names an export (export): remove it or use migrate.`,
@@ -167,6 +173,8 @@ export const syncCommand = Command.make(
         reportDirectory: settings.reportDirectory,
         onEvent: sink.onEvent,
       }
+      if (flags.plan)
+        return yield* runSyncPreview(servers, settings, options, mode).pipe(Effect.ensuring(sink.finish))
       const runOnce = sync(options).pipe(
         Effect.map((result) => syncRunReport(result, conflict === "fail")),
         Effect.ensuring(sink.finish),
