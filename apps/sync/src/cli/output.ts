@@ -74,7 +74,7 @@ const outcomeWords: Record<DocumentOutcome, string> = {
 }
 
 /** The one rendering of the definition counts, so `plan`, progress and the summary read alike. */
-const definitionsLine = (counts: DefinitionCounts, created: string, reused: string) =>
+export const definitionsLine = (counts: DefinitionCounts, created: string, reused: string) =>
   `${counts.create} ${created}, ${counts.reuse} ${reused}, ${counts.skipped.length} skipped`
 
 /** "title replaced; correspondent, tags kept": what a linked file's metadata on the target did. */

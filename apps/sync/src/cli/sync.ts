@@ -18,7 +18,8 @@ import { outputOptions, sharedOptions } from "./flags.js"
 import { outputModeOf } from "./progress.js"
 import { type Cadence, cadenceOf, type RunFailure, runContinuously, tickOutput } from "./schedule.js"
 import { prepareRun } from "./settings.js"
-import { defaultSyncChoices, runSyncOnce, type SyncChoices } from "./sync-once.js"
+import { defaultSyncChoices, runSyncOnce, type SyncChoices, syncOptionsOf } from "./sync-once.js"
+import { runSyncPreview } from "./sync-preview-output.js"
 
 const syncOptions = {
   conflict: Options.choice("conflict", ["newest", "paperless", "papra", "fail"]).pipe(
@@ -50,6 +51,9 @@ const syncOptions = {
   cron: Options.text("cron").pipe(
     Options.withDescription('Keep running: a sync at each instant of a cron expression ("*/15 * * * *")'),
     Options.optional,
+  ),
+  plan: Options.boolean("plan").pipe(
+    Options.withDescription("Dry run: what one sync would do, both ways. Writes nothing"),
   ),
 }
 
@@ -131,7 +135,9 @@ export const syncCommand = Command.make(
       const cron = Option.getOrUndefined(flags.cron)
       // Flag mistakes are reported before any server is asked anything.
       const flagCadence = yield* cadenceOrFail(every, cron, "command line")
-      const { servers, settings } = yield* prepareRun(flags, "write")
+      if (flags.plan && (every !== undefined || cron !== undefined))
+        return yield* usage("--plan previews one sync: it cannot be combined with --every or --cron.")
+      const { servers, settings } = yield* prepareRun(flags, flags.plan ? "read" : "write")
       if (settings.exportLocation !== undefined)
         return yield* usage(
           `sync needs both servers, and ${settings.loaded.file} names an export (export): remove it or use migrate.`,
@@ -152,6 +158,13 @@ export const syncCommand = Command.make(
         resync: flags.resync,
       }
       const mode = outputModeOf(flags, console.stdoutIsTTY)
+      if (flags.plan)
+        return yield* runSyncPreview(
+          servers,
+          settings,
+          syncOptionsOf(servers, settings, choices, () => Effect.void),
+          mode,
+        )
       const pair = pairOf(servers, "paperless-to-papra")
       // The bar suits one run on a terminal; otherwise only failed documents are told as they happen.
       const runOnce = Effect.map(

@@ -59,8 +59,11 @@ const againstBase = (pair: Pair, sourceId: string, snapshot: unknown) =>
     }),
   )
 
-/** Definitions and lossiness of a bridge run, and the context its documents are mapped with. */
-const planBridge = (options: PlanOptions, direction: BridgeDirection) =>
+/**
+ * Definitions and lossiness of a bridge run, and the context its documents are mapped with: what
+ * `plan` and `sync --plan` say a run would create, without creating it.
+ */
+export const planBridge = (options: PlanOptions, direction: BridgeDirection) =>
   Effect.gen(function* () {
     const context = yield* loadContext(options.pair, direction, options.mapping)
     return {
