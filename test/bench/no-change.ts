@@ -12,7 +12,7 @@ import { engineServers, type RequestCounts, startSimulatorProcess } from "./simu
  * A run with nothing to do must cost requests per listing page, not per document: `migrate` again
  * and `sync` over N linked documents (BENCH_NOCHANGE_DOCS), each counted per side against the
  * pages its listings take, and timed. The documents are linked by a real `migrate` first (some
- * two minutes for 10,000 here), not by links written into the state store.
+ * seven minutes for 10,000 on this loaded machine), not by links written into the state store.
  */
 
 // paperless-source.ts lists documents 100 a page; Papra's lists take at most `maxPageSize`.

@@ -29,7 +29,8 @@ import { noChangeFigures } from "./no-change.js"
  *
  * `--only memory` (or BENCH_ONLY=memory) runs the memory figures alone, `--only speed` the speed
  * figures, `--only no-change` a no-change `migrate` and `sync` over BENCH_NOCHANGE_DOCS (1000;
- * the issue's size is 10000, some three minutes) linked documents (no-change.ts).
+ * the issue's size is 10000, some eight minutes, nearly all of it the migrate that links them)
+ * linked documents (no-change.ts).
  * Sizes: BENCH_DOCS (default 300 and 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (300, both
  * directions), BENCH_EXPORT_DOCS (300), BENCH_BIG_MIB (256: the large file); set BENCH_DOCS and
  * only the speed figures run, for that size. The issues' sizes (5000 and 10000 documents) take
