@@ -17,6 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { type BareServers, bareCopy } from "./bare-copy.js"
 import { writeGeneratedExport } from "./generated-export.js"
+import { noChangeFigures } from "./no-change.js"
 
 /**
  * Figures, not pass/fail. This machine is shared and noisy, so every speed figure is a ratio of
@@ -26,7 +27,10 @@ import { writeGeneratedExport } from "./generated-export.js"
  * the built CLI (`paperbridge migrate`, built first) in a process of its own, for Paperless →
  * Papra, Papra → Paperless and a Paperless export → Papra, each with one large file.
  *
- * `--only memory` (or BENCH_ONLY=memory) runs the memory figures alone, `--only speed` the rest.
+ * `--only memory` (or BENCH_ONLY=memory) runs the memory figures alone, `--only speed` the speed
+ * figures, `--only no-change` a no-change `migrate` and `sync` over BENCH_NOCHANGE_DOCS (1000;
+ * the issue's size is 10000, some eight minutes, nearly all of it the migrate that links them)
+ * linked documents (no-change.ts).
  * Sizes: BENCH_DOCS (default 300 and 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (300, both
  * directions), BENCH_EXPORT_DOCS (300), BENCH_BIG_MIB (256: the large file); set BENCH_DOCS and
  * only the speed figures run, for that size. The issues' sizes (5000 and 10000 documents) take
@@ -291,7 +295,7 @@ const only = onlyFlag >= 0 ? process.argv[onlyFlag + 1] : process.env.BENCH_ONLY
 const pairs = Number(process.env.BENCH_PAIRS ?? 3)
 const sizes = process.env.BENCH_DOCS === undefined ? [300, 2000] : [Number(process.env.BENCH_DOCS)]
 const bigFileBytes = Number(process.env.BENCH_BIG_MIB ?? 256) * 1024 * 1024
-if (only !== "speed" && process.env.BENCH_DOCS === undefined) {
+if ((only === undefined || only === "memory") && process.env.BENCH_DOCS === undefined) {
   const build = spawnSync("pnpm", ["turbo", "run", "build", "--filter", "@paperbridge/sync..."], {
     cwd: repository,
     stdio: ["ignore", "ignore", "inherit"],
@@ -302,7 +306,9 @@ if (only !== "speed" && process.env.BENCH_DOCS === undefined) {
   await memory("papra-to-paperless", memoryDocuments, bigFileBytes)
   await exportMemory(Number(process.env.BENCH_EXPORT_DOCS ?? 300), bigFileBytes)
 }
-if (only !== "memory") {
+if (only === undefined || only === "speed") {
   for (const documents of sizes) await againstBare(documents, pairs)
   if (process.env.BENCH_DOCS === undefined) await concurrencyCurve(100)
 }
+if (only === "no-change" || (only === undefined && process.env.BENCH_DOCS === undefined))
+  await noChangeFigures(Number(process.env.BENCH_NOCHANGE_DOCS ?? 1000))

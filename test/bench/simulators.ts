@@ -1,10 +1,17 @@
+import { createInterface } from "node:readline"
 import { makeDemoCorpus, seedPaperless } from "@paperbridge/sync/demo"
-import { makePdf, startPaperlessSimulator, startPapraSimulator } from "@paperbridge/testkit"
+import {
+  makePdf,
+  type RecordedRequest,
+  startPaperlessSimulator,
+  startPapraSimulator,
+} from "@paperbridge/testkit"
 
 /**
  * Both simulators in a process of their own, so the benchmark measures the engine's time and
- * memory, not the servers'. Prints where they listen; when its stdin closes, prints how many
- * requests each server answered and exits.
+ * memory, not the servers'. Prints where they listen; for each line on its stdin, and once more
+ * when its stdin closes (then it exits), prints how many requests each server answered so far,
+ * and how many by endpoint (method and path, ids as `:id`).
  *
  * argv: documents, size of one extra large file in bytes (0: none), latency per request in ms,
  * which server holds the documents (`paperless`, the default, or `papra`).
@@ -48,10 +55,28 @@ process.stdout.write(
     papraOrganizationId: papra.organizationId,
   })}\n`,
 )
-process.stdin.resume()
-process.stdin.on("end", () => {
+// A numeric segment is a Paperless id, `doc_…` and the like a Papra one.
+const endpointOf = (request: RecordedRequest) =>
+  `${request.method} ${request.path.replace(/\/(\d+|[a-z]+_[a-z0-9]{24})(?=\/|$)/g, "/:id")}`
+const byEndpoint = (requests: ReadonlyArray<RecordedRequest>) => {
+  const counts: Record<string, number> = {}
+  for (const request of requests) {
+    const endpoint = endpointOf(request)
+    counts[endpoint] = (counts[endpoint] ?? 0) + 1
+  }
+  return counts
+}
+const printCounts = () =>
   process.stdout.write(
-    `${JSON.stringify({ paperless: paperless.requests.length, papra: papra.requests.length })}\n`,
+    `${JSON.stringify({
+      paperless: paperless.requests.length,
+      papra: papra.requests.length,
+      endpoints: { paperless: byEndpoint(paperless.requests), papra: byEndpoint(papra.requests) },
+    })}\n`,
   )
+const input = createInterface({ input: process.stdin })
+input.on("line", printCounts)
+input.on("close", () => {
+  printCounts()
   void Promise.all([paperless.close(), papra.close()]).then(() => process.exit(0))
 })
