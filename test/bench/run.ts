@@ -2,9 +2,7 @@ import { spawn, spawnSync } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { createInterface } from "node:readline"
 import { defaultMappingConfig } from "@paperbridge/mapping"
-import { PaperlessAuth } from "@paperbridge/paperless"
 import {
   type BridgeDirection as Direction,
   migrate,
@@ -14,10 +12,10 @@ import {
 } from "@paperbridge/sync"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import { type BareServers, bareCopy } from "./bare-copy.js"
 import { writeGeneratedExport } from "./generated-export.js"
 import { noChangeFigures } from "./no-change.js"
+import { engineServers, type SimulatorProcess, startSimulatorProcess } from "./simulator-process.js"
 
 /**
  * Figures, not pass/fail. This machine is shared and noisy, so every speed figure is a ratio of
@@ -45,52 +43,6 @@ const median = (values: ReadonlyArray<number>) => {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }
 
-interface Simulators {
-  readonly servers: BareServers
-  /** Stops them; answers how many requests each server answered. */
-  readonly stop: () => Promise<{ readonly paperless: number; readonly papra: number }>
-}
-
-const startSimulators = async (
-  documents: number,
-  options: { bigFileBytes?: number; latencyMs?: number; seeded?: "paperless" | "papra" } = {},
-): Promise<Simulators> => {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=source",
-      "--import",
-      "tsx",
-      Path.join(import.meta.dirname, "simulators.ts"),
-      String(documents),
-      String(options.bigFileBytes ?? 0),
-      String(options.latencyMs ?? 0),
-      options.seeded ?? "paperless",
-    ],
-    { stdio: ["pipe", "pipe", "inherit"] },
-  )
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const where = JSON.parse(((await lines.next()).value as string | undefined) ?? "{}") as Record<
-    string,
-    string
-  >
-  const at = (key: string) => where[key] ?? ""
-  return {
-    servers: {
-      paperless: { url: at("paperlessUrl"), token: at("paperlessToken") },
-      papra: { url: at("papraUrl"), apiKey: at("papraApiKey"), organizationId: at("papraOrganizationId") },
-    },
-    stop: async () => {
-      child.stdin?.end()
-      const counts = JSON.parse(((await lines.next()).value as string | undefined) ?? "{}")
-      await new Promise<void>((resolve) =>
-        child.exitCode === null ? child.on("exit", () => resolve()) : resolve(),
-      )
-      return counts
-    },
-  }
-}
-
 interface Measured {
   readonly seconds: number
   readonly documents: number
@@ -103,7 +55,10 @@ interface MigrationOutcome {
   readonly failures: number
 }
 
-const timed = async (simulators: Simulators, run: () => Promise<MigrationOutcome>): Promise<Measured> => {
+const timed = async (
+  simulators: SimulatorProcess,
+  run: () => Promise<MigrationOutcome>,
+): Promise<Measured> => {
   const started = performance.now()
   const result = await run()
   const seconds = (performance.now() - started) / 1000
@@ -120,14 +75,10 @@ const withDirectory = async <A>(prefix: string, use: (directory: string) => Prom
 }
 
 const engineRun = async (documents: number, options: { concurrency?: number; latencyMs?: number } = {}) => {
-  const simulators = await startSimulators(documents, options)
+  const simulators = await startSimulatorProcess(documents, options)
   return withDirectory("paperbridge-bench-", (directory) =>
     timed(simulators, async () => {
-      const bare = simulators.servers
-      const servers = {
-        paperless: { url: bare.paperless.url, auth: PaperlessAuth.token(bare.paperless.token) },
-        papra: { ...bare.papra, apiKey: Redacted.make(bare.papra.apiKey) },
-      }
+      const servers = engineServers(simulators.servers)
       const summary = await migrate({
         pair: pairOf(servers, "paperless-to-papra"),
         direction: "paperless-to-papra",
@@ -155,7 +106,7 @@ const engineRun = async (documents: number, options: { concurrency?: number; lat
 }
 
 const bareRun = async (documents: number) => {
-  const simulators = await startSimulators(documents)
+  const simulators = await startSimulatorProcess(documents)
   return timed(simulators, async () => ({ ...(await bareCopy(simulators.servers, 8)), failures: 0 }))
 }
 
@@ -256,7 +207,7 @@ const memoryLine = (label: string, outcome: MigrationOutcome & { readonly peakRs
 /** A migration between the simulators, one large file among the documents of the source. */
 const memory = async (direction: Direction, documents: number, bigFileBytes: number) => {
   const seeded = direction === "paperless-to-papra" ? "paperless" : "papra"
-  const simulators = await startSimulators(documents, { bigFileBytes, seeded })
+  const simulators = await startSimulatorProcess(documents, { bigFileBytes, seeded })
   try {
     const outcome = await withDirectory("paperbridge-bench-", (directory) =>
       inEngineProcess(simulators.servers, directory, [
@@ -276,7 +227,7 @@ const exportMemory = (documents: number, bigFileBytes: number) =>
   withDirectory("paperbridge-bench-export-", async (directory) => {
     const location = Path.join(directory, "export")
     await writeGeneratedExport(location, documents, bigFileBytes)
-    const simulators = await startSimulators(0)
+    const simulators = await startSimulatorProcess(0)
     try {
       const outcome = await inEngineProcess(simulators.servers, directory, [
         "--to",
