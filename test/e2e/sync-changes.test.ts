@@ -1,33 +1,23 @@
 import { DocumentId } from "@paperbridge/paperless"
 import { makePdf } from "@paperbridge/testkit"
 import * as Effect from "effect/Effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   bothSides,
   expectNoEcho,
-  migratedPair,
+  migratedPairPerTest,
   onServers,
   PaperlessClient,
   PapraClient,
   papraList,
   runSync,
-  type SyncWorld,
   TITLES,
 } from "./sync-world.js"
 import { requestActedOn, sha256 } from "./world.js"
 
 /** Sync scenarios around files, definitions and runs: new versions, renamed tags, one-way mode, the lease. */
 
-let world: SyncWorld | undefined
-afterEach(async () => {
-  await world?.close()
-  world = undefined
-})
-
-const start = async (generation: "3.0" | "2.20", direction: "paperless-to-papra" | "papra-to-paperless") => {
-  world = await migratedPair(generation, direction)
-  return world
-}
+const start = migratedPairPerTest()
 
 describe.each(["paperless-to-papra", "papra-to-paperless"] as const)("sync (migrated %s)", (direction) => {
   it("carries a new Paperless 3.0 version to Papra as the new file, keeping Papra's own edit", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   deleteOnPaperless,
   deleteOnPapra,
@@ -10,7 +10,7 @@ import {
 import {
   bothSides,
   expectNoEcho,
-  migratedPair,
+  migratedPairPerTest,
   paperlessList,
   papraList,
   requestMarks,
@@ -26,16 +26,7 @@ import {
  * `sync`, and looks at both servers as a person would; then a second sync must write nothing.
  */
 
-let world: SyncWorld | undefined
-afterEach(async () => {
-  await world?.close()
-  world = undefined
-})
-
-const start = async (generation: "3.0" | "2.20", direction: "paperless-to-papra" | "papra-to-paperless") => {
-  world = await migratedPair(generation, direction)
-  return world
-}
+const start = migratedPairPerTest()
 
 /**
  * Writes to documents (not definitions): the other way's definitions may be made once by a first

@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { runVerify } from "./harness.js"
 import { renameOnPaperless, renameOnPapra, tagOnPapra, tagsOnPaperless } from "./sync-edits.js"
-import { bothSides, migratedPair, runSync, type SyncWorld, TITLES } from "./sync-world.js"
+import { bothSides, migratedPairPerTest, runSync, TITLES } from "./sync-world.js"
 
 /**
  * `verify` after a two-way `sync`: every link is checked the way its document was carried (the
  * migration's way, or the other for documents new on the other side), and a document the sync left
  * in conflict is listed as such, not as drift.
  */
-
-let world: SyncWorld | undefined
-afterEach(async () => {
-  await world?.close()
-  world = undefined
-})
 
 const scenarios = [
   ["3.0", "paperless-to-papra"],
@@ -25,10 +19,8 @@ const scenarios = [
 describe.each(scenarios)(
   "verify on a pair migrated on Paperless %s, %s, then synced",
   (generation, direction) => {
-    const start = async () => {
-      world = await migratedPair(generation, direction)
-      return world
-    }
+    const migrated = migratedPairPerTest()
+    const start = () => migrated(generation, direction)
 
     it("finds nothing drifted after edits on both sides, documents new on both carried across", async () => {
       const w = await start()

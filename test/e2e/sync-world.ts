@@ -6,7 +6,7 @@ import { makePdf } from "@paperbridge/testkit"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { expect } from "vitest"
+import { afterEach, expect } from "vitest"
 import { type EngineTarget, runSyncEngine, type SyncOverrides } from "./child/engine.js"
 import { runMigration, startWorld, type World } from "./harness.js"
 
@@ -115,6 +115,22 @@ const idOf = <A>(documents: ReadonlyArray<{ readonly name: string; readonly id: 
   const found = documents.filter((document) => document.name === title)
   if (found.length !== 1) throw new Error(`${found.length} documents named ${title} after the migration`)
   return (found[0] as { readonly id: A }).id
+}
+
+/**
+ * For a suite whose tests each start from a migrated pair: `start` makes one, and it is closed
+ * after its test whatever the outcome.
+ */
+export const migratedPairPerTest = () => {
+  let world: SyncWorld | undefined
+  afterEach(async () => {
+    await world?.close()
+    world = undefined
+  })
+  return async (generation: "3.0" | "2.20", direction: "paperless-to-papra" | "papra-to-paperless") => {
+    world = await migratedPair(generation, direction)
+    return world
+  }
 }
 
 /**

@@ -91,6 +91,13 @@ export interface CliWorld {
   close(): Promise<void>
 }
 
+/** A request to the world's Papra organization, as a user's own script would make it. */
+export const papraApi = (w: CliWorld, path: string, method = "GET") =>
+  fetch(`${w.papra.url}/api/organizations/${w.papra.organizationId}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${w.papra.apiKey}` },
+  })
+
 const isWrite = (request: { readonly method: string }) => !["GET", "HEAD", "OPTIONS"].includes(request.method)
 
 export const startCliWorld = async (

@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest"
-import { type CliWorld, runPaperbridge, startCliWorld } from "./run.js"
+import { type CliWorld, papraApi, runPaperbridge, startCliWorld } from "./run.js"
 
 let world: CliWorld | undefined
 afterEach(async () => {
   await world?.close()
   world = undefined
 })
-
-const papraApi = (w: CliWorld, path: string, method = "GET") =>
-  fetch(`${w.papra.url}/api/organizations/${w.papra.organizationId}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${w.papra.apiKey}` },
-  })
 
 describe("paperbridge sync, once", { timeout: 60_000 }, () => {
   it("carries a delete made on Papra, remembers it in status, and `forget --tombstone` drops that memory", async () => {

@@ -1,18 +1,12 @@
 import * as Fs from "node:fs/promises"
 import { afterEach, describe, expect, it } from "vitest"
-import { type CliWorld, runPaperbridge, startCliWorld } from "./run.js"
+import { type CliWorld, papraApi, runPaperbridge, startCliWorld } from "./run.js"
 
 let world: CliWorld | undefined
 afterEach(async () => {
   await world?.close()
   world = undefined
 })
-
-const papraApi = (w: CliWorld, path: string, method = "GET") =>
-  fetch(`${w.papra.url}/api/organizations/${w.papra.organizationId}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${w.papra.apiKey}` },
-  })
 
 const paperlessApi = (w: CliWorld, path: string, init: { method: string; body: unknown }) =>
   fetch(`${w.paperless.url}${path}`, {
