@@ -106,6 +106,20 @@ export const plainLine = (event: SyncEvent): string | undefined => {
   }
 }
 
+/**
+ * The documents a run could not carry. A file a server refused for good (too large, a type it cannot
+ * consume) is not tried again until it changes or `--retry-refused` is given: its reason says so.
+ */
+export const failureLines = (
+  failures: ReadonlyArray<{ readonly sourceId: string; readonly title: string; readonly reason: string }>,
+) =>
+  failures.length === 0
+    ? []
+    : [
+        "Failed documents (the next run retries them, but for files refused for good, as their reason says):",
+        ...failures.map((failure) => `  - ${failure.sourceId} "${failure.title}": ${failure.reason}`),
+      ]
+
 /** The human summary printed at the end of a run. */
 export const summaryText = (summary: RunSummary, reportPath?: string) => {
   const counts = summary.documents
@@ -115,11 +129,7 @@ export const summaryText = (summary: RunSummary, reportPath?: string) => {
   ]
   if (summary.lossiness.length > 0)
     lines.push("What did not carry over exactly:", ...summary.lossiness.map((line) => `  - ${line}`))
-  if (summary.failures.length > 0) {
-    lines.push("Failed documents (the next run retries only these):")
-    for (const failure of summary.failures)
-      lines.push(`  - ${failure.sourceId} "${failure.title}": ${failure.reason}`)
-  }
+  lines.push(...failureLines(summary.failures))
   const differing = summary.linkedWithDifferences ?? []
   if (differing.length > 0) {
     lines.push("Linked to files already on the target whose metadata there differed:")
@@ -242,7 +252,14 @@ const countWords: Record<string, string> = { paperless: "trashed in Paperless", 
 /** A field's value as stored with the conflict: files are their checksums already. */
 const valueText = (value: unknown) => (value === undefined ? "(none)" : JSON.stringify(value))
 
-const conflictFieldLines = (fields: SyncConflict["fields"]) =>
+export const conflictFieldLines = (
+  fields: ReadonlyArray<{
+    readonly field: string
+    readonly base: unknown
+    readonly paperless: unknown
+    readonly papra: unknown
+  }>,
+) =>
   fields.map(
     (field) =>
       `      ${field.field}: base ${valueText(field.base)}, Paperless ${valueText(field.paperless)}, Papra ${valueText(field.papra)}`,

@@ -1,6 +1,7 @@
 import { ExitCode } from "../config/errors.js"
 import type { DocumentOutcome } from "../engine/events.js"
 import type { SyncResult, SyncSummary } from "../engine/sync-options.js"
+import { conflictFieldLines, failureLines } from "./output.js"
 import type { RunReport } from "./schedule.js"
 
 const carriedCount = (counts: Readonly<Record<DocumentOutcome, number>>) =>
@@ -51,14 +52,11 @@ export const syncSummaryText = (result: SyncResult): string => {
     lines.push("Conflicts (left as they are on both sides; settle them or choose --conflict):")
     for (const conflict of result.conflicts)
       lines.push(
-        `  - ${conflict.paperlessId} ↔ ${conflict.papraId} "${conflict.title}": ${conflict.fields.map((field) => field.field).join(", ")}`,
+        `  - Paperless ${conflict.paperlessId} ↔ Papra ${conflict.papraId} "${conflict.title}"`,
+        ...conflictFieldLines(conflict.fields),
       )
   }
-  if (result.failures.length > 0) {
-    lines.push("Failed documents (the next run retries them):")
-    for (const failure of result.failures)
-      lines.push(`  - ${failure.sourceId} "${failure.title}": ${failure.reason}`)
-  }
+  lines.push(...failureLines(result.failures))
   if (result.lossiness.length > 0)
     lines.push("What did not carry over exactly:", ...result.lossiness.map((line) => `  - ${line}`))
   if (result.notices.length > 0) lines.push("Notices:", ...result.notices.map((line) => `  - ${line}`))

@@ -3,7 +3,7 @@ import { PapraClient, PapraDocumentId, type PapraDocumentListItem } from "@paper
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import type { Pair } from "../state/endpoints.js"
+import { type Pair, reversed } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import type { Tombstone } from "../state/sync-records.js"
 import type { BridgeDirection, DefinitionCounts } from "./events.js"
@@ -20,8 +20,6 @@ import { readSides, type SyncSides } from "./sync-sides.js"
  * only reports it. Both read the sides, plan every linked document and list the new documents
  * through the functions here, so the preview cannot drift from the run.
  */
-
-export const reversed = (pair: Pair): Pair => ({ source: pair.target, target: pair.source })
 
 export const engineOptions = (options: SyncOptions, direction: BridgeDirection): EngineOptions => ({
   ...options,

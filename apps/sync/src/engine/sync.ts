@@ -4,6 +4,7 @@ import type { PapraDocumentListItem } from "@paperbridge/papra"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
+import { reversed } from "../state/endpoints.js"
 import { StateStore } from "../state/store.js"
 import { scopedTempDirectory } from "../transfer/spool.js"
 import { loadContext } from "./definitions.js"
@@ -23,7 +24,6 @@ import {
   masterOf,
   newDocumentCandidates,
   readAndPlan,
-  reversed,
 } from "./sync-preview.js"
 import { carryToPaperless } from "./to-paperless.js"
 import { carryToPapra } from "./to-papra.js"

@@ -11,7 +11,7 @@ import { PapraApiError, PapraClient, PapraDocumentId } from "@paperbridge/papra"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { Pair } from "../state/endpoints.js"
+import { type Pair, reversed } from "../state/endpoints.js"
 import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
 import type { SyncConflict } from "../state/sync-records.js"
@@ -39,8 +39,6 @@ const orMissing = <A, E, R>(read: Effect.Effect<A, E, R>) =>
     Effect.map(Option.some),
     Effect.catchIf(notFound, () => Effect.succeed(Option.none<A>())),
   )
-
-const reversed = (pair: Pair): Pair => ({ source: pair.target, target: pair.source })
 
 const otherWay = (direction: BridgeDirection): BridgeDirection =>
   direction === "paperless-to-papra" ? "papra-to-paperless" : "paperless-to-papra"

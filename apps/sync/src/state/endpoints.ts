@@ -20,6 +20,9 @@ export interface Pair {
   readonly target: Endpoint
 }
 
+/** The same two endpoints travelled the other way. */
+export const reversed = (pair: Pair): Pair => ({ source: pair.target, target: pair.source })
+
 export const EntityKind = Schema.Literal(
   "document",
   "tag",

@@ -96,7 +96,9 @@ describe("paperbridge migrate", { timeout: 30_000 }, () => {
     const w = await start({ papraMaxUploadSize: 600 })
     const run = await runPaperbridge(["migrate", ...w.serverFlags], { env: w.env })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout.join("\n")).toContain("Failed documents (the next run retries only these):")
+    expect(run.stdout.join("\n")).toContain(
+      "Failed documents (the next run retries them, but for files refused for good, as their reason says):",
+    )
     expect(run.stderr.join("\n")).toContain("run the same command again to retry only those")
     const status = await runPaperbridge(["status", ...w.serverFlags])
     expect(status.stdout.join("\n")).toMatch(/document \d+: .*413 document.size_too_large.* \(1 attempt\)/)

@@ -67,6 +67,9 @@ describe("what a single sync run answers", () => {
     const conflicted = { ...result, conflicts: [conflict] }
     expect(syncExitCode(conflicted, true)).toBe(1)
     expect(syncExitCode(conflicted, false)).toBe(0)
-    expect(syncRunReport(conflicted, true).text).toContain('12 ↔ doc_1 "Invoice": title')
+    // Both values and the base, so the user can settle it without opening either server.
+    expect(syncRunReport(conflicted, true).text).toContain(
+      'Paperless 12 ↔ Papra doc_1 "Invoice"\n      title: base "a", Paperless "b", Papra "c"',
+    )
   })
 })
