@@ -22,6 +22,7 @@ import { PaperlessSource } from "./paperless-source.js"
 import type { PapraFileIndex } from "./papra-index.js"
 import type { RunState } from "./run-state.js"
 import type { SyncAction } from "./sync-plan.js"
+import type { LinkedDocument } from "./sync-sides.js"
 import { applyToPaperless, papraLinkedScope } from "./to-paperless.js"
 import { applyToPapra, carryToPapra, retireOnPapra } from "./to-papra.js"
 
@@ -128,10 +129,9 @@ const trashOn = (run: LinkedRun, side: SyncSide, link: Link) =>
  * describes landed (a crash in between makes the next run see the same change and write it
  * again, which lands on what is already there).
  */
-export const applyLinked = (run: LinkedRun, action: SyncAction, title: string) =>
+export const applyLinked = (run: LinkedRun, action: SyncAction<LinkedDocument>, title: string) =>
   Effect.gen(function* () {
     const { link } = action
-    const stored = action.link as typeof action.link & { readonly link: Link }
     switch (action._tag) {
       case "Unchanged":
       case "Conflict":
@@ -166,12 +166,12 @@ export const applyLinked = (run: LinkedRun, action: SyncAction, title: string) =
         return { _tag: "FileReplaced" } satisfies LinkedOutcome
       }
       case "Trash": {
-        yield* trashOn(run, action.on, stored.link)
-        yield* bury(run, stored.link, title, action.on === "papra" ? "paperless" : "papra")
+        yield* trashOn(run, action.on, link.link)
+        yield* bury(run, link.link, title, action.on === "papra" ? "paperless" : "papra")
         return { _tag: "Trashed", on: action.on } satisfies LinkedOutcome
       }
       case "Forget": {
-        yield* bury(run, stored.link, title, "both")
+        yield* bury(run, link.link, title, "both")
         return { _tag: "Forgotten" } satisfies LinkedOutcome
       }
       case "KeepEdited": {

@@ -40,12 +40,16 @@ export interface LinkedState {
   readonly papra: SideState
 }
 
-export type SyncAction =
-  | { readonly _tag: "Unchanged"; readonly link: LinkedState }
+/**
+ * What to do with one linked document. `L` is the caller's record of the link (the engine's carries
+ * the stored link and title), handed back in each action so nothing is looked up or cast again.
+ */
+export type SyncAction<L extends LinkedState = LinkedState> =
+  | { readonly _tag: "Unchanged"; readonly link: L }
   /** Write `snapshot` to each side in `to`, then save it as the base. */
   | {
       readonly _tag: "Write"
-      readonly link: LinkedState
+      readonly link: L
       readonly snapshot: DocumentSnapshot
       readonly to: ReadonlyArray<{ readonly side: SyncSide; readonly fields: ReadonlyArray<SnapshotField> }>
     }
@@ -55,7 +59,7 @@ export type SyncAction =
    */
   | {
       readonly _tag: "Conflict"
-      readonly link: LinkedState
+      readonly link: L
       readonly conflicts: ReadonlyArray<FieldConflict>
       readonly files?: { readonly paperless: string; readonly papra: string } | undefined
     }
@@ -65,20 +69,20 @@ export type SyncAction =
    */
   | {
       readonly _tag: "ReplaceFile"
-      readonly link: LinkedState
+      readonly link: L
       readonly from: SyncSide
       readonly snapshot: DocumentSnapshot
       readonly toFrom: ReadonlyArray<SnapshotField>
     }
   /** Deleted on `from`, untouched on the other side: trash it there too and keep a tombstone. */
-  | { readonly _tag: "Trash"; readonly link: LinkedState; readonly on: SyncSide }
+  | { readonly _tag: "Trash"; readonly link: L; readonly on: SyncSide }
   /**
    * Deleted on `deletedOn` while the other side edited it: the edit wins. Carried back to `deletedOn`
    * (restored from its trash where that side can, else carried anew), and reported.
    */
-  | { readonly _tag: "KeepEdited"; readonly link: LinkedState; readonly deletedOn: SyncSide }
+  | { readonly _tag: "KeepEdited"; readonly link: L; readonly deletedOn: SyncSide }
   /** Gone from both sides: only the tombstone remains. */
-  | { readonly _tag: "Forget"; readonly link: LinkedState }
+  | { readonly _tag: "Forget"; readonly link: L }
 
 export interface DeleteGuard {
   /** At most this many documents trashed on one side in one run (`--max-delete`, default 50)… */
@@ -91,8 +95,8 @@ export interface DeleteGuard {
 
 export const defaultDeleteGuard: DeleteGuard = { maxDocuments: 50, maxShare: 0.1, force: false }
 
-export type SyncPlan =
-  | { readonly _tag: "Planned"; readonly actions: ReadonlyArray<SyncAction> }
+export type SyncPlan<L extends LinkedState = LinkedState> =
+  | { readonly _tag: "Planned"; readonly actions: ReadonlyArray<SyncAction<L>> }
   /** Nothing is written, not even the edits: a run that would delete this much is stopped whole. */
   | {
       readonly _tag: "Refused"
@@ -142,7 +146,7 @@ const editedSince = (link: LinkedState, side: SyncSide) => {
   )
 }
 
-const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
+const planLinked = <L extends LinkedState>(link: L, policy: ConflictPolicy): SyncAction<L> => {
   const { paperless, papra } = link
   if (isGone(paperless) && isGone(papra)) return { _tag: "Forget", link }
   for (const deletedOn of ["paperless", "papra"] as const) {
@@ -198,7 +202,7 @@ const planLinked = (link: LinkedState, policy: ConflictPolicy): SyncAction => {
  * edits are carried; the other side's own edits are overwritten (the engine reports them) and a
  * copy deleted there is carried back (`KeepEdited` on that side).
  */
-const planOneWay = (link: LinkedState, master: SyncSide): SyncAction => {
+const planOneWay = <L extends LinkedState>(link: L, master: SyncSide): SyncAction<L> => {
   const copy = otherSide(master)
   const [held, mirrored] = [sideValue(link, master), sideValue(link, copy)]
   if (isGone(held) && isGone(mirrored)) return { _tag: "Forget", link }
@@ -219,15 +223,15 @@ const planOneWay = (link: LinkedState, master: SyncSide): SyncAction => {
  * side that lists nothing at all, or a run that would trash more than the guard allows on one side,
  * is refused before anything is written.
  */
-export const planSync = (
-  links: ReadonlyArray<LinkedState>,
+export const planSync = <L extends LinkedState>(
+  links: ReadonlyArray<L>,
   options: {
     readonly policy: ConflictPolicy
     readonly guard: DeleteGuard
     /** One-way sync: the side that is master; two-way without it. */
     readonly master?: SyncSide | undefined
   },
-): SyncPlan => {
+): SyncPlan<L> => {
   const { master } = options
   const actions = links.map((link) =>
     master === undefined ? planLinked(link, options.policy) : planOneWay(link, master),

@@ -13,7 +13,7 @@ import { planBridge } from "./plan.js"
 import { definitionSyncLines, syncDefinitions } from "./sync-definitions.js"
 import type { ConflictReport, SyncMode, SyncOptions } from "./sync-options.js"
 import { type LinkedState, planSync, type SyncAction, type SyncPlan } from "./sync-plan.js"
-import { readSides, type SyncSides } from "./sync-sides.js"
+import { type LinkedDocument, readSides, type SyncSides } from "./sync-sides.js"
 
 /**
  * What one sync would do, computed once: `sync` carries it out, `sync --plan` (`previewSync`)
@@ -87,14 +87,14 @@ const papraChangedAt = (papraId: string) =>
  * `--conflict newest` needs to know when each side changed, and Papra says so only in a document's
  * activity: asked for the documents in conflict alone, then those are planned again.
  */
-const withPapraTimes = (plan: SyncPlan, options: Parameters<typeof planSync>[1]) =>
+const withPapraTimes = <L extends LinkedState>(plan: SyncPlan<L>, options: Parameters<typeof planSync>[1]) =>
   Effect.gen(function* () {
     if (plan._tag === "Refused" || options.policy !== "newest" || options.master !== undefined) return plan
     const conflicted = plan.actions.filter(
       (action) => action._tag === "Conflict" && action.files === undefined,
     )
     if (conflicted.length === 0) return plan
-    const timed = new Map<LinkedState, LinkedState>()
+    const timed = new Map<L, L>()
     yield* Effect.forEach(
       conflicted,
       (action) =>
@@ -131,12 +131,12 @@ export const readAndPlan = (options: SyncOptions, contexts: SyncContexts) =>
       master: masterOf(options),
     }
     const plan = yield* withPapraTimes(planSync(sides.linked, planOptions), planOptions)
-    const actions: ReadonlyArray<SyncAction> =
+    const actions: ReadonlyArray<SyncAction<LinkedDocument>> =
       plan._tag === "Refused"
         ? []
         : options.resync
           ? plan.actions.map(
-              (action): SyncAction =>
+              (action): SyncAction<LinkedDocument> =>
                 action._tag === "Trash" || action._tag === "KeepEdited"
                   ? { _tag: "Forget", link: action.link }
                   : action,

@@ -20,13 +20,16 @@ import type { EngineOptions } from "./options.js"
 import { PaperlessSource } from "./paperless-source.js"
 import type { LinkedState, SideState } from "./sync-plan.js"
 
+/** A linked document as a sync found it: both sides' states, its stored link and its title. */
+export type LinkedDocument = LinkedState & { readonly title: string; readonly link: Link }
+
 /**
  * What one sync run finds on both sides, read in pages: every listed document is compared with
  * its base as the list gives it (Paperless's `modified` misses trash and late bulk edits, and
  * Papra's `updatedAt` never moves, so neither is trusted), and nothing is fetched one by one.
  */
 export interface SyncSides {
-  readonly linked: ReadonlyArray<LinkedState & { readonly title: string; readonly link: Link }>
+  readonly linked: ReadonlyArray<LinkedDocument>
   /** Paperless documents with no link: new there, carried to Papra. */
   readonly newOnPaperless: ReadonlyArray<number>
   /** Papra documents with no link, as listed. */
