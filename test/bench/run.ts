@@ -84,17 +84,19 @@ const withDirectory = async <A>(prefix: string, use: (directory: string) => Prom
 
 const directionLabel = (direction: Direction) =>
   direction === "paperless-to-papra" ? "paperless → papra" : "papra → paperless"
+/** The simulator that holds the documents: the direction's source. */
+const seededFor = (direction: Direction) => (direction === "paperless-to-papra" ? "paperless" : "papra")
 
 interface EngineRunOptions extends Omit<SimulatorOptions, "seeded"> {
   readonly concurrency?: number
 }
 
-/** `migrate` from the side that holds the documents (the direction's source) to the other. */
+/** `migrate` in `direction`, over fresh simulators whose source side holds the documents. */
 const engineRun = async (direction: Direction, documents: number, options: EngineRunOptions = {}) => {
   const { concurrency = 8, ...simulatorOptions } = options
   const simulators = await startSimulatorProcess(documents, {
     ...simulatorOptions,
-    seeded: direction === "paperless-to-papra" ? "paperless" : "papra",
+    seeded: seededFor(direction),
   })
   return withDirectory("paperbridge-bench-", (directory) =>
     timed(simulators, async () => {
@@ -126,9 +128,7 @@ const engineRun = async (direction: Direction, documents: number, options: Engin
 }
 
 const bareRun = async (direction: Direction, documents: number) => {
-  const simulators = await startSimulatorProcess(documents, {
-    seeded: direction === "paperless-to-papra" ? "paperless" : "papra",
-  })
+  const simulators = await startSimulatorProcess(documents, { seeded: seededFor(direction) })
   return timed(simulators, async () => ({
     ...(await bareCopy(direction, simulators.servers, 8)),
     failures: 0,
@@ -249,8 +249,7 @@ const memoryLine = (label: string, outcome: MigrationOutcome & { readonly peakRs
 
 /** A migration between the simulators, one large file among the documents of the source. */
 const memory = async (direction: Direction, documents: number, bigFileBytes: number) => {
-  const seeded = direction === "paperless-to-papra" ? "paperless" : "papra"
-  const simulators = await startSimulatorProcess(documents, { bigFileBytes, seeded })
+  const simulators = await startSimulatorProcess(documents, { bigFileBytes, seeded: seededFor(direction) })
   try {
     const outcome = await withDirectory("paperbridge-bench-", (directory) =>
       inEngineProcess(simulators.servers, directory, [
