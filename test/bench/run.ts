@@ -15,7 +15,12 @@ import * as Layer from "effect/Layer"
 import { type BareServers, bareCopy } from "./bare-copy.js"
 import { writeGeneratedExport } from "./generated-export.js"
 import { noChangeFigures } from "./no-change.js"
-import { engineServers, type SimulatorProcess, startSimulatorProcess } from "./simulator-process.js"
+import {
+  engineServers,
+  type SimulatorOptions,
+  type SimulatorProcess,
+  startSimulatorProcess,
+} from "./simulator-process.js"
 
 /**
  * Figures, not pass/fail. This machine is shared and noisy, so every speed figure is a ratio of
@@ -26,9 +31,12 @@ import { engineServers, type SimulatorProcess, startSimulatorProcess } from "./s
  * Papra, Papra → Paperless and a Paperless export → Papra, each with one large file.
  *
  * `--only memory` (or BENCH_ONLY=memory) runs the memory figures alone, `--only speed` the speed
- * figures, `--only no-change` a no-change `migrate` and `sync` over BENCH_NOCHANGE_DOCS (1000;
- * the issue's size is 10000, some eight minutes, nearly all of it the migrate that links them)
- * linked documents (no-change.ts).
+ * figures (engine against bare, both directions), `--only no-change` a no-change `migrate` and
+ * `sync` over BENCH_NOCHANGE_DOCS (1000; the issue's size is 10000, some eight minutes, nearly all
+ * of it the migrate that links them) linked documents (no-change.ts), `--only consumer` how busy
+ * Papra → Paperless keeps Paperless's consumer: BENCH_CONSUMER_DOCS (40) documents at
+ * BENCH_CONSUMER_MS (200) ms each, on one and on four simulated workers, against the ideal
+ * documents × time ÷ workers.
  * Sizes: BENCH_DOCS (default 300 and 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (300, both
  * directions), BENCH_EXPORT_DOCS (300), BENCH_BIG_MIB (256: the large file); set BENCH_DOCS and
  * only the speed figures run, for that size. The issues' sizes (5000 and 10000 documents) take
@@ -74,16 +82,30 @@ const withDirectory = async <A>(prefix: string, use: (directory: string) => Prom
   }
 }
 
-const engineRun = async (documents: number, options: { concurrency?: number; latencyMs?: number } = {}) => {
-  const simulators = await startSimulatorProcess(documents, options)
+const directionLabel = (direction: Direction) =>
+  direction === "paperless-to-papra" ? "paperless → papra" : "papra → paperless"
+/** The simulator that holds the documents: the direction's source. */
+const seededFor = (direction: Direction) => (direction === "paperless-to-papra" ? "paperless" : "papra")
+
+interface EngineRunOptions extends Omit<SimulatorOptions, "seeded"> {
+  readonly concurrency?: number
+}
+
+/** `migrate` in `direction`, over fresh simulators whose source side holds the documents. */
+const engineRun = async (direction: Direction, documents: number, options: EngineRunOptions = {}) => {
+  const { concurrency = 8, ...simulatorOptions } = options
+  const simulators = await startSimulatorProcess(documents, {
+    ...simulatorOptions,
+    seeded: seededFor(direction),
+  })
   return withDirectory("paperbridge-bench-", (directory) =>
     timed(simulators, async () => {
       const servers = engineServers(simulators.servers)
       const summary = await migrate({
-        pair: pairOf(servers, "paperless-to-papra"),
-        direction: "paperless-to-papra",
+        pair: pairOf(servers, direction),
+        direction,
         file: "original",
-        concurrency: options.concurrency ?? 8,
+        concurrency,
         filters: {},
         mapping: defaultMappingConfig,
         reportDirectory: Path.join(directory, "reports"),
@@ -91,7 +113,7 @@ const engineRun = async (documents: number, options: { concurrency?: number; lat
       }).pipe(
         Effect.provide(
           Layer.mergeAll(
-            serverLayers(servers, { concurrency: options.concurrency ?? 8 }),
+            serverLayers(servers, { concurrency }),
             StateStore.layer({ path: Path.join(directory, "state.db") }),
           ),
         ),
@@ -105,32 +127,35 @@ const engineRun = async (documents: number, options: { concurrency?: number; lat
   )
 }
 
-const bareRun = async (documents: number) => {
-  const simulators = await startSimulatorProcess(documents)
-  return timed(simulators, async () => ({ ...(await bareCopy(simulators.servers, 8)), failures: 0 }))
+const bareRun = async (direction: Direction, documents: number) => {
+  const simulators = await startSimulatorProcess(documents, { seeded: seededFor(direction) })
+  return timed(simulators, async () => ({
+    ...(await bareCopy(direction, simulators.servers, 8)),
+    failures: 0,
+  }))
 }
 
 const perDocument = (measured: Measured) =>
   `Paperless ${(measured.requests.paperless / measured.documents).toFixed(1)}, Papra ${(measured.requests.papra / measured.documents).toFixed(1)}`
 
 /** Engine against bare, A B A B…, fresh simulators each time; prints the median ratio. */
-const againstBare = async (documents: number, pairs: number) => {
+const againstBare = async (direction: Direction, documents: number, pairs: number) => {
   const ratios: Array<number> = []
   let last: { engine: Measured; bare: Measured } | undefined
   for (let pair = 0; pair < pairs; pair++) {
-    const engine = await engineRun(documents)
-    const bare = await bareRun(documents)
+    const engine = await engineRun(direction, documents)
+    const bare = await bareRun(direction, documents)
     ratios.push(engine.seconds / bare.seconds)
     last = { engine, bare }
   }
   if (last === undefined) return
-  const label = `Paperless → Papra, ${documents} documents`
+  const label = `(${directionLabel(direction)}, ${documents} docs)`
   console.log(
-    `${label}: ratio engine/bare: ${median(ratios).toFixed(2)} (median of ${pairs} pairs: ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")}; ` +
+    `ratio engine/bare ${label}: ${median(ratios).toFixed(2)} (median of ${pairs} pairs: ${ratios.map((ratio) => ratio.toFixed(2)).join(", ")}; ` +
       `last pair ${(last.engine.documents / last.engine.seconds).toFixed(0)} vs ${(last.bare.documents / last.bare.seconds).toFixed(0)} docs/s, engine failures ${last.engine.failures})`,
   )
   console.log(
-    `${label}: requests per document: engine ${perDocument(last.engine)}; bare ${perDocument(last.bare)}`,
+    `requests per document ${label}: engine ${perDocument(last.engine)}; bare ${perDocument(last.bare)}`,
   )
 }
 
@@ -139,7 +164,7 @@ const concurrencyCurve = async (documents: number) => {
   const rates: Array<string> = []
   let first: number | undefined
   for (const concurrency of [1, 2, 4, 8, 16]) {
-    const measured = await engineRun(documents, { concurrency, latencyMs: 20 })
+    const measured = await engineRun("paperless-to-papra", documents, { concurrency, latencyMs: 20 })
     const rate = measured.documents / measured.seconds
     first ??= rate
     rates.push(`${concurrency}: ${(rate / first).toFixed(1)}×`)
@@ -147,6 +172,24 @@ const concurrencyCurve = async (documents: number) => {
   console.log(
     `Paperless → Papra, ${documents} documents, 20 ms per request: throughput by concurrency ${rates.join(", ")}`,
   )
+}
+
+/**
+ * Papra → Paperless is bound by Paperless's consumer: with a fixed consumption time per upload,
+ * no copy can finish sooner than documents × time ÷ workers. How close `migrate` comes to that
+ * says whether it keeps every worker busy (posting ahead, following tasks promptly) or leaves
+ * them idle between its own round trips; the target is 1.1 or less.
+ */
+const consumerBusy = async (documents: number, consumeMs: number) => {
+  for (const workers of [1, 4]) {
+    const measured = await engineRun("papra-to-paperless", documents, { consumeMs, workers })
+    const ideal = (documents * consumeMs) / 1000 / workers
+    console.log(
+      `consumer busy (${workers} worker${workers === 1 ? "" : "s"}): run/ideal ${(measured.seconds / ideal).toFixed(2)} ` +
+        `(${documents} docs at ${consumeMs} ms: run ${measured.seconds.toFixed(1)} s, ideal ${ideal.toFixed(1)} s, ` +
+        `${measured.documents} migrated, failures ${measured.failures}; requests per document ${perDocument(measured)})`,
+    )
+  }
 }
 
 const repository = Path.join(import.meta.dirname, "..", "..")
@@ -206,8 +249,7 @@ const memoryLine = (label: string, outcome: MigrationOutcome & { readonly peakRs
 
 /** A migration between the simulators, one large file among the documents of the source. */
 const memory = async (direction: Direction, documents: number, bigFileBytes: number) => {
-  const seeded = direction === "paperless-to-papra" ? "paperless" : "papra"
-  const simulators = await startSimulatorProcess(documents, { bigFileBytes, seeded })
+  const simulators = await startSimulatorProcess(documents, { bigFileBytes, seeded: seededFor(direction) })
   try {
     const outcome = await withDirectory("paperbridge-bench-", (directory) =>
       inEngineProcess(simulators.servers, directory, [
@@ -258,8 +300,14 @@ if ((only === undefined || only === "memory") && process.env.BENCH_DOCS === unde
   await exportMemory(Number(process.env.BENCH_EXPORT_DOCS ?? 300), bigFileBytes)
 }
 if (only === undefined || only === "speed") {
-  for (const documents of sizes) await againstBare(documents, pairs)
+  for (const direction of ["paperless-to-papra", "papra-to-paperless"] as const)
+    for (const documents of sizes) await againstBare(direction, documents, pairs)
   if (process.env.BENCH_DOCS === undefined) await concurrencyCurve(100)
 }
+if (only === "consumer" || (only === undefined && process.env.BENCH_DOCS === undefined))
+  await consumerBusy(
+    Number(process.env.BENCH_CONSUMER_DOCS ?? 40),
+    Number(process.env.BENCH_CONSUMER_MS ?? 200),
+  )
 if (only === "no-change" || (only === undefined && process.env.BENCH_DOCS === undefined))
   await noChangeFigures(Number(process.env.BENCH_NOCHANGE_DOCS ?? 1000))

@@ -24,13 +24,27 @@ export interface SimulatorProcess {
   readonly stop: () => Promise<RequestCounts>
 }
 
+/** How the simulators are set up; simulators.ts takes these as JSON after the document count. */
+export interface SimulatorOptions {
+  /** One extra file of this many bytes among the seeded documents (default none). */
+  readonly bigFileBytes?: number
+  /** Latency added to every request on both servers (ms, default none). */
+  readonly latencyMs?: number
+  /** Which server holds the documents (default Paperless). */
+  readonly seeded?: "paperless" | "papra"
+  /** Paperless's consumption time per upload (ms; the simulator's default otherwise). */
+  readonly consumeMs?: number
+  /** Paperless's celery worker processes (default 1, as on a default deployment). */
+  readonly workers?: number
+}
+
 /**
  * simulators.ts in a child process, so that the engine's time is not the servers': the same
  * arguments as that file takes, and its counts asked for between runs.
  */
 export const startSimulatorProcess = async (
   documents: number,
-  options: { bigFileBytes?: number; latencyMs?: number; seeded?: "paperless" | "papra" } = {},
+  options: SimulatorOptions = {},
 ): Promise<SimulatorProcess> => {
   const child = spawn(
     process.execPath,
@@ -40,9 +54,7 @@ export const startSimulatorProcess = async (
       "tsx",
       Path.join(import.meta.dirname, "simulators.ts"),
       String(documents),
-      String(options.bigFileBytes ?? 0),
-      String(options.latencyMs ?? 0),
-      options.seeded ?? "paperless",
+      JSON.stringify(options),
     ],
     { stdio: ["pipe", "pipe", "inherit"] },
   )

@@ -6,6 +6,7 @@ import {
   startPaperlessSimulator,
   startPapraSimulator,
 } from "@paperbridge/testkit"
+import type { SimulatorOptions } from "./simulator-process.js"
 
 /**
  * Both simulators in a process of their own, so the benchmark measures the engine's time and
@@ -13,25 +14,45 @@ import {
  * when its stdin closes (then it exits), prints how many requests each server answered so far,
  * and how many by endpoint (method and path, ids as `:id`).
  *
- * argv: documents, size of one extra large file in bytes (0: none), latency per request in ms,
- * which server holds the documents (`paperless`, the default, or `papra`).
+ * argv: documents, then the options as JSON (`SimulatorOptions` in simulator-process.ts).
  */
 const documents = Number(process.argv[2] ?? "300")
-const bigFileBytes = Number(process.argv[3] ?? "0")
-const latencyMs = Number(process.argv[4] ?? "0")
-const seeded = process.argv[5] ?? "paperless"
+const options = JSON.parse(process.argv[3] ?? "{}") as SimulatorOptions
+const bigFileBytes = options.bigFileBytes ?? 0
+const latencyMs = options.latencyMs ?? 0
+const seeded = options.seeded ?? "paperless"
 
-const paperless = await startPaperlessSimulator({ generation: "3.0" })
+const paperless = await startPaperlessSimulator({
+  generation: "3.0",
+  ...(options.consumeMs === undefined ? {} : { consumeMs: options.consumeMs }),
+  ...(options.workers === undefined ? {} : { workers: options.workers }),
+})
 const papra = await startPapraSimulator({ extractionDelayMs: 5, maxUploadSize: 0 })
 // A large scan: a PDF whose bulk is not text (a text file's content would be the whole file, and
 // both servers hand `content` around in their JSON).
 const bigScan = () => Buffer.concat([makePdf(["Big scan"]), Buffer.alloc(bigFileBytes, "%")])
+// Papra documents carry what a Papra → Paperless copy has to write after consumption: tags, a
+// date and property values.
+const papraTags = ["Finance", "Home", "Work", "Travel"]
 if (seeded === "papra")
   papra.seed({
+    tags: papraTags.map((name) => ({ name })),
+    customProperties: [
+      { name: "Reference", type: "text" },
+      { name: "Amount", type: "number" },
+    ],
     documents: [
       ...Array.from({ length: documents }, (_, index) => ({
         name: `document-${index + 1}.txt`,
         bytes: `Generated document ${index + 1}\n`,
+        tags: [
+          ...new Set([
+            papraTags[index % papraTags.length] as string,
+            ...(index % 3 === 0 ? ["Finance"] : []),
+          ]),
+        ],
+        properties: { Reference: `REF-${index + 1}`, Amount: (index % 97) + 0.5 },
+        documentDate: new Date(Date.UTC(2024, 0, 1 + (index % 365))),
       })),
       ...(bigFileBytes > 0
         ? [{ name: "big-scan.pdf", bytes: bigScan(), mimeType: "application/pdf", content: "Big scan" }]

@@ -27,7 +27,8 @@ import { sortTagIds, withAncestors } from "./tags.js"
 
 /**
  * `post_document` and the consumer behind it: synchronous validation (400s), a task UUID as a bare
- * JSON string, then serial consumption on the worker with the outcome only visible in the task.
+ * JSON string, then consumption on the worker (serial unless it has more processes) with the
+ * outcome only visible in the task.
  */
 
 /** What libmagic would say about the bytes; the upload's name and part type are ignored. */

@@ -78,7 +78,7 @@ export interface Context {
 }
 
 export interface SimulatorTiming {
-  /** Time the single worker spends consuming one upload (ms). */
+  /** Time a worker process spends consuming one upload (ms). */
   readonly consumeMs: number
   /** Time the worker spends on a bulk_update task (ms); `modified` is bumped when it ends. */
   readonly bulkUpdateMs: number

@@ -11,8 +11,8 @@ import { Worker } from "./worker.js"
  * An in-memory Paperless-ngx on a real socket, playing 3.0.5 or 2.20.15 as the captures in
  * `test/fixtures/paperless*` show them: version negotiation and auth (router.ts, auth.ts),
  * documents with their filters and `modified` rules (documents.ts, document-query.ts), files
- * (document-files.ts), consumption and tasks on one serial worker (consumption.ts, tasks.ts,
- * worker.ts), bulk edits (bulk-edit.ts), metadata objects (matching-objects.ts, tags.ts), custom
+ * (document-files.ts), consumption and tasks on a celery worker, one process unless `workers`
+ * says more (consumption.ts, tasks.ts, worker.ts), bulk edits (bulk-edit.ts), metadata objects (matching-objects.ts, tags.ts), custom
  * fields (custom-fields.ts), trash, notes, share links, search and the rest. Seeding: seed.ts.
  *
  * Users: `admin` (superuser; `token`, `username`/`password`) and `limited` (no permissions;
@@ -24,8 +24,13 @@ export interface PaperlessSimulatorOptions {
   /** Seed of the fault plan's dice. */
   readonly seed?: number
   readonly port?: number
-  /** Time the single worker needs per upload (ms, default 20). Consumption is serial. */
+  /** Time a worker process needs per upload (ms, default 20), whatever the file. */
   readonly consumeMs?: number
+  /**
+   * Worker processes consuming the one queue at once (default 1: consumption is serial, as on a
+   * default deployment; PAPERLESS_TASK_WORKERS on a real one).
+   */
+  readonly workers?: number
   /** Time before a bulk_edit's async `modified` bump and select-option cleanup land (ms, default 10). */
   readonly bulkUpdateMs?: number
   /** 3.0's 5/min throttle on `/api/token/` (default true, as on the real server). */
@@ -92,7 +97,7 @@ export const buildPaperlessServer = (options: PaperlessSimulatorOptions = {}) =>
   const password = "paperless-simulator-password"
   const admin = store.addUser({ username: "admin", password, isSuperuser: true, email: "admin@example.com" })
   const limited = store.addUser({ username: "limited", password: limitedPassword })
-  const worker = new Worker()
+  const worker = new Worker(options.workers ?? 1)
   if (options.corpus) seedCorpus(store, options.corpus, admin.id)
   const handler = createHandler({
     store,
