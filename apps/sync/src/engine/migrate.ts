@@ -34,6 +34,7 @@ import { type DocumentResult, makeRunState, type RunState, record } from "./run-
 import { forEachNeedingWork, paperlessSource, papraSource } from "./source-documents.js"
 import { loadLinks } from "./stored-links.js"
 import { papraFilesBySha256, presentOnTarget } from "./target-presence.js"
+import { TaskWatch, taskWatchLayer } from "./task-watch.js"
 import { applyToPaperless, carryToPaperless, type PaperlessScope, relinkOnPaperless } from "./to-paperless.js"
 import { applyToPapra, carryToPapra } from "./to-papra.js"
 
@@ -51,6 +52,7 @@ export const forEachDocument = <A, ReadError, CarryError, R>(
   state: RunState,
   documents: Stream.Stream<A, ReadError, R>,
   carry: (document: A) => Effect.Effect<DocumentResult, CarryError, R | StateStore>,
+  ahead = 0,
 ) =>
   Effect.gen(function* () {
     const limit = yield* rateLimiter(state.options.rate)
@@ -64,7 +66,7 @@ export const forEachDocument = <A, ReadError, CarryError, R>(
     )
     yield* forEachNeedingWork(
       documents,
-      { limit: state.options.filters.limit, concurrency: state.options.concurrency },
+      { limit: state.options.filters.limit, concurrency: state.options.concurrency + ahead },
       (document: A) =>
         limit(Effect.void).pipe(
           Effect.zipRight(carry(document)),
@@ -78,6 +80,31 @@ export const forEachDocument = <A, ReadError, CarryError, R>(
       (result) => result.outcome !== "unchanged",
     )
   })
+
+/**
+ * How many documents beyond `--concurrency` may be in flight into Paperless, each waiting for its
+ * consumption with no slot held. Paperless consumes one document at a time per worker whatever
+ * paperbridge does, so what keeps it busy is a queue that never runs dry, not more slots: 32
+ * covers a few workers through a slow stretch of downloads. It is fixed, not a multiple of
+ * `--concurrency`, because a waiting document costs a fiber and its mapped metadata (its spooled
+ * file is deleted once posted), and it bounds what a crash leaves to follow: at most
+ * `concurrency + 32` posted tasks.
+ */
+const PAPERLESS_AHEAD = 32
+
+/**
+ * `forEachDocument` into Paperless: a document holds one of the `--concurrency` slots while it
+ * downloads, posts and writes metadata, and lends it out while its task waits in the queue (one
+ * watcher for the run's tasks, `task-watch.ts`), so the next file is posted meanwhile.
+ */
+export const forEachDocumentIntoPaperless = <A, ReadError, CarryError, R>(
+  state: RunState,
+  documents: Stream.Stream<A, ReadError, R>,
+  carry: (document: A) => Effect.Effect<DocumentResult, CarryError, R | StateStore | TaskWatch>,
+) =>
+  Effect.flatMap(TaskWatch, (watch) =>
+    forEachDocument(state, documents, (document: A) => watch.slot(carry(document)), PAPERLESS_AHEAD),
+  ).pipe(Effect.provide(taskWatchLayer(state.options.concurrency)))
 
 /**
  * The relations pass: links between documents (Paperless document links ↔ Papra document
@@ -292,21 +319,23 @@ export const migrate = (options: EngineOptions & { readonly reportDirectory: str
           let notCarried: ReadonlyArray<string> = []
           const copy = definitions.copy
           if (options.direction !== "papra-to-paperless") {
-            const carry =
-              copy === undefined
-                ? yield* Effect.map(
-                    papraFileIndex(papraFiles),
-                    (index) => (document: PaperlessDocument) => carryToPapra(state, document, index),
-                  )
-                : (document: PaperlessDocument) =>
-                    carryCopyToPaperless(state, document, copy.context, copy.scope)
+            const index = copy === undefined ? yield* papraFileIndex(papraFiles) : undefined
             const source = yield* paperlessSource(options.filters)
             for (const line of source.notCarried) yield* options.onEvent({ type: "warning", message: line })
             notCarried = source.notCarried
-            yield* forEachDocument(state, source.documents, carry)
+            if (index !== undefined)
+              yield* forEachDocument(state, source.documents, (document: PaperlessDocument) =>
+                carryToPapra(state, document, index),
+              )
+            else if (copy !== undefined)
+              yield* forEachDocumentIntoPaperless(state, source.documents, (document: PaperlessDocument) =>
+                carryCopyToPaperless(state, document, copy.context, copy.scope),
+              )
           } else {
             const source = yield* papraSource(options.filters)
-            yield* forEachDocument(state, source.documents, (document) => carryToPaperless(state, document))
+            yield* forEachDocumentIntoPaperless(state, source.documents, (document) =>
+              carryToPaperless(state, document),
+            )
           }
           if (unfiltered(options.filters)) yield* forgetVanishedSources(state)
           yield* store.checkpoints.save(options.pair, { runId: run.id, phase: "relations" })

@@ -9,7 +9,13 @@ import { StateStore } from "../state/store.js"
 import { scopedTempDirectory } from "../transfer/spool.js"
 import { loadContext } from "./definitions.js"
 import type { RunSummary } from "./events.js"
-import { definitionsPhase, forEachDocument, writeRelations, writeReport } from "./migrate.js"
+import {
+  definitionsPhase,
+  forEachDocument,
+  forEachDocumentIntoPaperless,
+  writeRelations,
+  writeReport,
+} from "./migrate.js"
 import { papraFileIndex } from "./papra-index.js"
 import { withRun } from "./run-lifecycle.js"
 import { describeFailure, makeRunState, type RunState } from "./run-state.js"
@@ -188,7 +194,7 @@ export const sync = (options: SyncOptions) =>
             // New documents on either side (and those a kept edit carries back), by the migration's steps.
             const candidates = yield* newDocumentCandidates(options, sides, carryAgain)
             const carryFromPapra = (documents: ReadonlyArray<PapraDocumentListItem>) =>
-              forEachDocument(toPaperless, candidates.fromPapra(documents), (document) =>
+              forEachDocumentIntoPaperless(toPaperless, candidates.fromPapra(documents), (document) =>
                 carryToPaperless(toPaperless, document),
               )
             // An upload to Paperless that a killed run left half-done may be a Paperless document by

@@ -28,11 +28,12 @@ import * as Schedule from "effect/Schedule"
 import type { JournalCompletion } from "../state/journal.js"
 import type { Link } from "../state/links.js"
 import { StateStore } from "../state/store.js"
-import { type SpooledFile, spool } from "../transfer/spool.js"
+import { discardSpooled, type SpooledFile, spool } from "../transfer/spool.js"
 import { type Applied, type ApplyOptions, carryDocument, type TargetDifferences } from "./carry.js"
 import { ChecksumMismatch } from "./errors.js"
 import { PermanentRefusal, withKnownFile } from "./known-files.js"
 import { beginUpload, type RunState, recordFailure } from "./run-state.js"
+import { TaskWatch } from "./task-watch.js"
 
 const DOCUMENT = "document" as const
 
@@ -314,7 +315,8 @@ const settleTask = (entryId: number, taskId: TaskUuid) =>
         yield* store.journal.abandonTask(entryId, refused.reason)
         return yield* refused
       })
-    return yield* paperless.tasks.await(taskId, { timeout: "30 minutes" }).pipe(
+    const watch = yield* TaskWatch
+    return yield* watch.awaitTask(taskId, "30 minutes").pipe(
       Effect.map((documentId) => ({ documentId: documentId as number, outcome: "uploaded" as const })),
       Effect.catchTag("PaperlessTaskFailed", failed),
     )
@@ -397,6 +399,7 @@ export const uploadToPaperless = (
       settled = { documentId: Number(begun.entry.targetId), outcome: "uploaded" }
     if (settled === undefined && begun._tag === "HalfDone" && begun.entry.taskId !== null) {
       // The upload was posted before the crash: follow its task instead of posting again.
+      yield* discardSpooled(spooled)
       settled = yield* settleTask(begun.entry.id, begun.entry.taskId as TaskUuid)
     }
     if (settled === undefined && begun._tag === "HalfDone")
@@ -417,6 +420,9 @@ export const uploadToPaperless = (
         ...(post.created === null ? {} : { created: post.created }),
       })
       yield* store.journal.recordTask(begun.entry.id, taskId)
+      // Paperless has its own copy now, and only the checksums are wanted from here on: the file
+      // does not wait on disk through the queue.
+      yield* discardSpooled(spooled)
       settled = yield* settleTask(begun.entry.id, taskId)
     }
     const targetId = String(settled.documentId)
@@ -479,6 +485,7 @@ export const addVersionOnPaperless = (
         filename: fileName,
       })
       yield* store.journal.recordTask(begun.entry.id, taskId)
+      yield* discardSpooled(spooled)
       yield* settleTask(begun.entry.id, taskId)
       if (!(yield* hasVersion))
         return yield* new ChecksumMismatch({

@@ -50,21 +50,31 @@ export const spool = <E, R>(
       directory,
       `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${name}`,
     )
-    const handle = yield* Effect.acquireRelease(
-      attempt("create", path, () => Fs.open(path, "wx")),
-      (file) => Effect.promise(() => file.close()),
-    )
     yield* Effect.addFinalizer(() => Effect.promise(() => Fs.rm(path, { force: true })))
     const sha256 = createHash("sha256")
     const md5 = createHash("md5")
     let size = 0
-    yield* Stream.runForEach(bytes, (chunk) => {
-      sha256.update(chunk)
-      md5.update(chunk)
-      size += chunk.byteLength
-      return attempt("write", path, () => handle.write(chunk))
-    })
+    // Closed once written (uploads read the file by path), so `discardSpooled` can delete it early.
+    yield* Effect.acquireUseRelease(
+      attempt("create", path, () => Fs.open(path, "wx")),
+      (handle) =>
+        Stream.runForEach(bytes, (chunk) => {
+          sha256.update(chunk)
+          md5.update(chunk)
+          size += chunk.byteLength
+          return attempt("write", path, () => handle.write(chunk))
+        }),
+      (file) => Effect.promise(() => file.close()),
+    )
     // No fsync: the file is read back by this process and deleted when the scope closes, so it
     // never has to survive a crash (the journal, not the spool, is what resumes a run).
     return { path, size, sha256: sha256.digest("hex"), md5: md5.digest("hex") }
   })
+
+/**
+ * Deletes a spooled file before its scope closes, once nothing will read it again: an upload
+ * waiting in Paperless's queue keeps no file on disk. A failure here is left to the scope's own
+ * deletion.
+ */
+export const discardSpooled = (file: SpooledFile) =>
+  Effect.ignore(Effect.tryPromise(() => Fs.rm(file.path, { force: true })))
