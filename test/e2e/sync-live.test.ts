@@ -136,7 +136,11 @@ const uploadToPaperless = (
     }),
   )
 
-/** Every count of documents a sync carried as new, each way, that is not zero. */
+/**
+ * Every count of documents a sync carried as new, each way, that is not zero. A byte-identical
+ * twin of a document already carried stays unlinked (Papra keeps one copy per file), so every
+ * sync meets it again and reports it `duplicate`, writing nothing.
+ */
 const carriedAtAll = (result: SyncResult) =>
   [
     ...Object.entries(result.carried.toPapra).map(
@@ -145,7 +149,7 @@ const carriedAtAll = (result: SyncResult) =>
     ...Object.entries(result.carried.toPaperless).map(
       ([outcome, count]) => [`to Paperless ${outcome}`, count] as const,
     ),
-  ].filter(([, count]) => count > 0)
+  ].filter(([label, count]) => count > 0 && !label.endsWith(" duplicate"))
 
 describe.skipIf(servers === undefined)(
   "live Paperless-ngx and Papra: an edit on each side, synced",
@@ -165,12 +169,13 @@ describe.skipIf(servers === undefined)(
       }
       const made: Made = { paperless: new Set(), papra: new Set() }
       const writes = watchWrites([servers.paperless.url, servers.papra.url])
+      // A delete at a time, for as many documents as the syncs carried: more than a hook's minute.
       onTestFinished(async () => {
         writes.restore()
         recordCarried(world.events, made)
         await deleteMade(world, made, marker)
         await Fs.rm(directory, { recursive: true, force: true })
-      })
+      }, 600_000)
 
       const scopeTag = `pb-live-${marker}`
       const addedTag = `pb-live-${marker}-added`
