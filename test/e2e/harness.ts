@@ -39,6 +39,12 @@ export interface World {
   close(): Promise<void>
 }
 
+/**
+ * What an engine run needs of a world: the two servers, a state directory and where its events
+ * go. Simulated or live servers alike (the live suites make one of their own).
+ */
+export type EngineWorld = Pick<World, "servers" | "directory" | "statePath" | "events">
+
 export const startWorld = async (
   options: { readonly generation?: "3.0" | "2.20"; readonly corpus?: DemoCorpus } = {},
 ) => {
@@ -68,12 +74,14 @@ export const smallCorpus = () => makeDemoCorpus({ documents: 24, oversized: fals
 
 /** Runs one migration in `direction` and answers its summary. */
 export const runMigration = (
-  world: World,
+  world: EngineWorld,
   direction: Direction,
   overrides: {
     readonly concurrency?: number
     readonly limit?: number
     readonly versions?: "newest" | "root"
+    /** Only the source documents carrying every one of these tags (a live server holds others). */
+    readonly tags?: ReadonlyArray<string>
   } = {},
 ): Promise<MigrationResult> =>
   migrate({
@@ -82,7 +90,10 @@ export const runMigration = (
     file: "original",
     versions: overrides.versions,
     concurrency: overrides.concurrency ?? 4,
-    filters: overrides.limit === undefined ? {} : { limit: overrides.limit },
+    filters: {
+      ...(overrides.limit === undefined ? {} : { limit: overrides.limit }),
+      ...(overrides.tags === undefined ? {} : { tags: overrides.tags }),
+    },
     mapping: defaultMappingConfig,
     reportDirectory: Path.join(world.directory, "reports"),
     onEvent: (event) => Effect.sync(() => void world.events.push(event)),

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { afterEach, expect } from "vitest"
 import { type EngineTarget, runSyncEngine, type SyncOverrides } from "./child/engine.js"
-import { runMigration, startWorld, type World } from "./harness.js"
+import { type EngineWorld, runMigration, startWorld, type World } from "./harness.js"
 
 /** Sync scenarios start from a pair that `migrate` linked, in either direction. */
 
@@ -38,11 +38,13 @@ const files: Readonly<Record<Titles, Uint8Array>> = {
 export const fileOf = (title: Titles) => files[title]
 
 /** Runs `effect` against the world's two servers, as a person editing them would. */
-export const onServers = <A, E>(world: World, effect: Effect.Effect<A, E, PaperlessClient | PapraClient>) =>
-  effect.pipe(Effect.provide(serverLayers(world.servers)), Effect.runPromise)
+export const onServers = <A, E>(
+  world: EngineWorld,
+  effect: Effect.Effect<A, E, PaperlessClient | PapraClient>,
+) => effect.pipe(Effect.provide(serverLayers(world.servers)), Effect.runPromise)
 
 /** Every active Paperless document, as a person would look at it: names for ids. */
-export const paperlessList = (world: World) =>
+export const paperlessList = (world: EngineWorld) =>
   onServers(
     world,
     Effect.gen(function* () {
@@ -72,7 +74,7 @@ export const paperlessList = (world: World) =>
   )
 
 /** Every active Papra document: name, tag names, set property values by name. */
-export const papraList = (world: World) =>
+export const papraList = (world: EngineWorld) =>
   onServers(
     world,
     Effect.gen(function* () {
@@ -101,7 +103,7 @@ export const papraList = (world: World) =>
   )
 
 /** The document named `title` on each side (exactly one there). */
-export const bothSides = async (world: World, title: string) => {
+export const bothSides = async (world: EngineWorld, title: string) => {
   const [paperless, papra] = await Promise.all([paperlessList(world), papraList(world)])
   const one = <A extends { readonly name: string }>(side: string, documents: ReadonlyArray<A>) => {
     const found = documents.filter((document) => document.name === title)
@@ -200,14 +202,14 @@ export const migratedPair = async (
 export type { SyncOverrides }
 
 /** The files a world's runs write besides the state: reports. */
-export const engineTarget = (world: World): EngineTarget => ({
+export const engineTarget = (world: EngineWorld): EngineTarget => ({
   servers: world.servers,
   statePath: world.statePath,
   reportDirectory: Path.join(world.directory, "reports"),
 })
 
 /** One `sync` run between the world's simulators. */
-export const runSync = (world: World, overrides: SyncOverrides = {}): Promise<SyncResult> =>
+export const runSync = (world: EngineWorld, overrides: SyncOverrides = {}): Promise<SyncResult> =>
   runSyncEngine(engineTarget(world), {
     ...overrides,
     onEvent: (event) => void world.events.push(event),
