@@ -1,6 +1,6 @@
 /**
- * The paperbridge engine as a library: configuration, migrate/plan/verify, their events and reports,
- * and the state store that links the two servers' entities.
+ * The paperbridge engine as a library: configuration, migrate/plan/verify, sync and its preview, their
+ * events and reports, and the state store that links the two servers' entities.
  *
  * @packageDocumentation
  * @module @paperbridge/sync
@@ -62,6 +62,7 @@ export type {
   SyncSummary,
 } from "./engine/sync-options.js"
 export { type DeleteGuard, defaultDeleteGuard } from "./engine/sync-plan.js"
+export { previewSync, type SideWrites, type SyncPreview } from "./engine/sync-preview.js"
 export { verify } from "./engine/verify.js"
 export * from "./export/errors.js"
 export { DEFAULT_STATE_PATH } from "./state/database.js"

@@ -11,10 +11,13 @@ import {
   migrate,
   pairOf,
   paperlessApiSource,
+  previewSync,
   type Servers,
   StateStore,
   type SyncEvent,
   type SyncMode,
+  type SyncOptions,
+  type SyncPreview,
   type SyncResult,
   serverLayers,
   sync,
@@ -97,29 +100,42 @@ export interface SyncOverrides {
   readonly onEvent?: (event: SyncEvent) => void
 }
 
-/** One `sync` run between the two servers, two-way with `--conflict fail` unless told otherwise. */
-export const runSyncEngine = (target: EngineTarget, overrides: SyncOverrides = {}): Promise<SyncResult> =>
-  sync({
-    pair: pairOf(target.servers, "paperless-to-papra"),
-    mode: overrides.mode ?? "two-way",
-    conflict: overrides.conflict ?? "fail",
-    guard: {
-      ...defaultDeleteGuard,
-      ...(overrides.maxDelete === undefined ? {} : { maxDocuments: overrides.maxDelete }),
-      force: overrides.forceDelete ?? false,
-    },
-    resync: overrides.resync ?? false,
-    file: "original",
-    concurrency: overrides.concurrency ?? 4,
-    mapping: defaultMappingConfig,
-    reportDirectory: target.reportDirectory,
-    onEvent: (event) => Effect.sync(() => overrides.onEvent?.(event)),
-  }).pipe(
+/** A `sync`'s options between the two servers, two-way with `--conflict fail` unless told otherwise. */
+const syncOptionsOf = (target: EngineTarget, overrides: SyncOverrides): SyncOptions => ({
+  pair: pairOf(target.servers, "paperless-to-papra"),
+  mode: overrides.mode ?? "two-way",
+  conflict: overrides.conflict ?? "fail",
+  guard: {
+    ...defaultDeleteGuard,
+    ...(overrides.maxDelete === undefined ? {} : { maxDocuments: overrides.maxDelete }),
+    force: overrides.forceDelete ?? false,
+  },
+  resync: overrides.resync ?? false,
+  file: "original",
+  concurrency: overrides.concurrency ?? 4,
+  mapping: defaultMappingConfig,
+  reportDirectory: target.reportDirectory,
+  onEvent: (event) => Effect.sync(() => overrides.onEvent?.(event)),
+})
+
+const withSyncLayers = <A, E>(
+  target: EngineTarget,
+  effect: Effect.Effect<A, E, Effect.Effect.Context<ReturnType<typeof sync>>>,
+) =>
+  effect.pipe(
     Effect.provide(
       Layer.mergeAll(serverLayers(target.servers), StateStore.layer({ path: target.statePath })),
     ),
     Effect.runPromise,
   )
+
+/** One `sync` run between the two servers. */
+export const runSyncEngine = (target: EngineTarget, overrides: SyncOverrides = {}): Promise<SyncResult> =>
+  withSyncLayers(target, sync(syncOptionsOf(target, overrides)))
+
+/** What that same `sync` would do (`sync --plan`), with the same options and the state file as it is. */
+export const runSyncPreview = (target: EngineTarget, overrides: SyncOverrides = {}): Promise<SyncPreview> =>
+  withSyncLayers(target, previewSync(syncOptionsOf(target, overrides)))
 
 /** What the child runs: one migration in the configured direction, or one two-way sync. */
 export type ChildCommand = "migrate" | "sync"
