@@ -13,6 +13,7 @@ import {
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { type BareServers, bareCopy } from "./bare-copy.js"
+import { faultsFigure } from "./faults.js"
 import { writeGeneratedExport } from "./generated-export.js"
 import { noChangeFigures } from "./no-change.js"
 import {
@@ -36,7 +37,9 @@ import {
  * of it the migrate that links them) linked documents (no-change.ts), `--only consumer` how busy
  * Papra → Paperless keeps Paperless's consumer: BENCH_CONSUMER_DOCS (40) documents at
  * BENCH_CONSUMER_MS (200) ms each, on one and on four simulated workers, against the ideal
- * documents × time ÷ workers.
+ * documents × time ÷ workers, `--only faults` a migration of BENCH_FAULTS_DOCS (300) with 10% of
+ * the requests faulted on both simulators against a clean one (faults.ts). The crash figure has
+ * its own command, `pnpm bench:crash` (crash.ts).
  * Sizes: BENCH_DOCS (default 300 and 2000), BENCH_PAIRS (3), BENCH_MEMORY_DOCS (300, both
  * directions), BENCH_EXPORT_DOCS (300), BENCH_BIG_MIB (256: the large file); set BENCH_DOCS and
  * only the speed figures run, for that size. The issues' sizes (5000 and 10000 documents) take
@@ -311,3 +314,5 @@ if (only === "consumer" || (only === undefined && process.env.BENCH_DOCS === und
   )
 if (only === "no-change" || (only === undefined && process.env.BENCH_DOCS === undefined))
   await noChangeFigures(Number(process.env.BENCH_NOCHANGE_DOCS ?? 1000))
+if (only === "faults" || (only === undefined && process.env.BENCH_DOCS === undefined))
+  await faultsFigure(Number(process.env.BENCH_FAULTS_DOCS ?? 300))

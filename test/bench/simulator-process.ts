@@ -10,6 +10,8 @@ import type { BareServers } from "./bare-copy.js"
 export interface RequestCounts {
   readonly paperless: number
   readonly papra: number
+  /** Requests answered with a fault the client retries: 5xx, 429, a reset. */
+  readonly faulted: number
   readonly endpoints: {
     readonly paperless: Readonly<Record<string, number>>
     readonly papra: Readonly<Record<string, number>>
@@ -20,6 +22,13 @@ export interface SimulatorProcess {
   readonly servers: BareServers
   /** The requests answered so far. */
   readonly counts: () => Promise<RequestCounts>
+  /**
+   * Arms the gate at the `nth` request either server receives from now: resolves once a server
+   * acted on it and holds its answer (until `release`).
+   */
+  readonly killAt: (nth: number) => Promise<void>
+  /** Lets a held answer go, or takes away a gate no request reached. */
+  readonly release: () => void
   /** Stops them; answers the requests answered in all. */
   readonly stop: () => Promise<RequestCounts>
 }
@@ -36,6 +45,10 @@ export interface SimulatorOptions {
   readonly consumeMs?: number
   /** Paperless's celery worker processes (default 1, as on a default deployment). */
   readonly workers?: number
+  /** The share of requests each server answers with a fault (0: none; 5xx, 429 with Retry-After, resets, slow bodies in equal parts). */
+  readonly faultRate?: number
+  /** The seed of the servers' dice (default 1). */
+  readonly seed?: number
 }
 
 /**
@@ -58,8 +71,19 @@ export const startSimulatorProcess = async (
     ],
     { stdio: ["pipe", "pipe", "inherit"] },
   )
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const nextLine = async () => JSON.parse(((await lines.next()).value as string | undefined) ?? "{}")
+  // Gate events come when a request reaches the gate; every other line answers a command, in order.
+  const answers: Array<(line: string) => void> = []
+  let reached: (() => void) | undefined
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    if (line.startsWith('{"event":')) {
+      reached?.()
+      reached = undefined
+    } else answers.shift()?.(line)
+  })
+  child.stdout.on("end", () => {
+    for (const answer of answers.splice(0)) answer("{}")
+  })
+  const nextLine = () => new Promise<unknown>((resolve) => answers.push((line) => resolve(JSON.parse(line))))
   const where = (await nextLine()) as Record<string, string>
   const at = (key: string) => where[key] ?? ""
   return {
@@ -68,12 +92,23 @@ export const startSimulatorProcess = async (
       papra: { url: at("papraUrl"), apiKey: at("papraApiKey"), organizationId: at("papraOrganizationId") },
     },
     counts: () => {
+      const answer = nextLine() as Promise<RequestCounts>
       child.stdin?.write("\n")
-      return nextLine()
+      return answer
+    },
+    killAt: (nth) =>
+      new Promise<void>((resolve) => {
+        reached = resolve
+        child.stdin?.write(`kill-at ${nth}\n`)
+      }),
+    release: () => {
+      reached = undefined
+      child.stdin?.write("release\n")
     },
     stop: async () => {
+      const answer = nextLine() as Promise<RequestCounts>
       child.stdin?.end()
-      const counts = await nextLine()
+      const counts = await answer
       await new Promise<void>((resolve) =>
         child.exitCode === null ? child.on("exit", () => resolve()) : resolve(),
       )

@@ -1,6 +1,9 @@
 import { createInterface } from "node:readline"
 import { makeDemoCorpus, seedPaperless } from "@paperbridge/sync/demo"
 import {
+  type Fault,
+  type FaultPlan,
+  type FaultRule,
   makePdf,
   type RecordedRequest,
   startPaperlessSimulator,
@@ -15,19 +18,27 @@ import type { SimulatorOptions } from "./simulator-process.js"
  * and how many by endpoint (method and path, ids as `:id`).
  *
  * argv: documents, then the options as JSON (`SimulatorOptions` in simulator-process.ts).
+ *
+ * A line `kill-at N` on stdin arms a gate at the N-th request either server receives from then on:
+ * the server acts on it and holds its answer, prints `{"event":"reached"}`, and lets the answer go
+ * on a line `release`. The crash figure (crash.ts) SIGKILLs the engine in between, so every kill
+ * lands at a request count, not at a time the machine's load decides.
  */
 const documents = Number(process.argv[2] ?? "300")
 const options = JSON.parse(process.argv[3] ?? "{}") as SimulatorOptions
 const bigFileBytes = options.bigFileBytes ?? 0
 const latencyMs = options.latencyMs ?? 0
 const seeded = options.seeded ?? "paperless"
+const faultRate = options.faultRate ?? 0
+const seed = options.seed ?? 1
 
 const paperless = await startPaperlessSimulator({
   generation: "3.0",
+  seed,
   ...(options.consumeMs === undefined ? {} : { consumeMs: options.consumeMs }),
   ...(options.workers === undefined ? {} : { workers: options.workers }),
 })
-const papra = await startPapraSimulator({ extractionDelayMs: 5, maxUploadSize: 0 })
+const papra = await startPapraSimulator({ extractionDelayMs: 5, maxUploadSize: 0, seed })
 // A large scan: a PDF whose bulk is not text (a text file's content would be the whole file, and
 // both servers hand `content` around in their JSON).
 const bigScan = () => Buffer.concat([makePdf(["Big scan"]), Buffer.alloc(bigFileBytes, "%")])
@@ -67,6 +78,56 @@ else {
 if (latencyMs > 0)
   for (const server of [paperless, papra]) server.faults.add({ fault: { kind: "latency", ms: latencyMs } })
 
+// The four kinds drawn independently, so together they hit about `faultRate` of the requests.
+const flaky = (share: number): ReadonlyArray<FaultRule> =>
+  (
+    [
+      { kind: "status", status: 503 },
+      { kind: "status", status: 429, retryAfterSeconds: 1 },
+      { kind: "reset" },
+      { kind: "slow-body", bytesPerSecond: 200_000 },
+    ] satisfies ReadonlyArray<Fault>
+  ).map((fault) => ({ probability: share, fault }))
+if (faultRate > 0) for (const server of [paperless, papra]) server.faults.add(...flaky(faultRate / 4))
+
+/** The kill gate: one at a time, counted over both servers' requests. */
+let gate: { remaining: number; release: () => void; released: Promise<void> } | undefined
+const armGate = (nth: number) => {
+  let release = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  gate = { remaining: nth, release, released }
+}
+const holdAtGate = (): ReadonlyArray<Fault> => {
+  if (gate === undefined) return []
+  gate.remaining -= 1
+  if (gate.remaining > 0) return []
+  const { released } = gate
+  gate = undefined
+  return [
+    {
+      kind: "hold",
+      until: () => {
+        process.stdout.write(`${JSON.stringify({ event: "reached" })}\n`)
+        return released
+      },
+    },
+  ]
+}
+let releaseHeld = () => {}
+const tapped = (faults: FaultPlan) => {
+  const draw = faults.draw.bind(faults)
+  faults.draw = (method, path) => {
+    const releaseThis = gate?.release
+    const held = holdAtGate()
+    if (held.length > 0 && releaseThis !== undefined) releaseHeld = releaseThis
+    return [...draw(method, path), ...held]
+  }
+}
+tapped(paperless.faults)
+tapped(papra.faults)
+
 process.stdout.write(
   `${JSON.stringify({
     paperlessUrl: paperless.url,
@@ -87,16 +148,27 @@ const byEndpoint = (requests: ReadonlyArray<RecordedRequest>) => {
   }
   return counts
 }
+// A fault that makes the client try again: a 5xx, a 429 or a reset (recorded as status 0).
+const faulted = (requests: ReadonlyArray<RecordedRequest>) =>
+  requests.filter((request) => request.status === 0 || request.status === 429 || request.status >= 500).length
 const printCounts = () =>
   process.stdout.write(
     `${JSON.stringify({
       paperless: paperless.requests.length,
       papra: papra.requests.length,
+      faulted: faulted(paperless.requests) + faulted(papra.requests),
       endpoints: { paperless: byEndpoint(paperless.requests), papra: byEndpoint(papra.requests) },
     })}\n`,
   )
 const input = createInterface({ input: process.stdin })
-input.on("line", printCounts)
+input.on("line", (line) => {
+  const killAt = /^kill-at (\d+)$/.exec(line)
+  if (killAt !== null) armGate(Number(killAt[1]))
+  else if (line === "release") {
+    gate = undefined
+    releaseHeld()
+  } else printCounts()
+})
 input.on("close", () => {
   printCounts()
   void Promise.all([paperless.close(), papra.close()]).then(() => process.exit(0))
