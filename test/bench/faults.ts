@@ -71,6 +71,9 @@ export interface FaultsOutcome {
   readonly documents: number
   readonly faultRate: number
   readonly equal: boolean
+  /** Documents on Papra after each, and the first that differ (for a "no"). */
+  readonly counts: { readonly clean: number; readonly faulted: number }
+  readonly different: ReadonlyArray<{ readonly clean: unknown; readonly faulted: unknown }>
   /** Requests answered with a fault the client had to retry (5xx, 429, reset). */
   readonly retries: number
   /** Documents failed by each run of the faulted migration; the last must be 0. */
@@ -85,12 +88,18 @@ export const faultsOutcome = async (
   const seed = options.seed ?? 1
   const clean = await migration(documents, 0, seed)
   const faulted = await migration(documents, faultRate, seed)
+  const keys = new Set([...clean.carried.view.keys(), ...faulted.carried.view.keys()])
+  const different = [...keys].filter(
+    (key) => !isDeepStrictEqual(clean.carried.view.get(key), faulted.carried.view.get(key)),
+  )
   return {
     documents,
     faultRate,
-    equal:
-      clean.carried.count === faulted.carried.count &&
-      isDeepStrictEqual(Object.fromEntries(clean.carried.view), Object.fromEntries(faulted.carried.view)),
+    equal: clean.carried.count === faulted.carried.count && different.length === 0,
+    counts: { clean: clean.carried.count, faulted: faulted.carried.count },
+    different: different
+      .slice(0, 2)
+      .map((key) => ({ clean: clean.carried.view.get(key), faulted: faulted.carried.view.get(key) })),
     retries: faulted.faulted,
     failedPerRun: faulted.failedPerRun,
   }
@@ -113,5 +122,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     seed: Number(process.env.FAULTS_SEED ?? 1),
   })
   console.log(faultsLine(outcome))
+  if (!outcome.equal) console.log(JSON.stringify({ counts: outcome.counts, different: outcome.different }))
   if (!outcome.equal || finalFailed(outcome) !== 0) process.exitCode = 1
 }
