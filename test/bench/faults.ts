@@ -2,11 +2,8 @@ import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { isDeepStrictEqual } from "node:util"
-import { defaultMappingConfig } from "@paperbridge/mapping"
-import { migrate, pairOf, StateStore, serverLayers } from "@paperbridge/sync"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import { papraView } from "../e2e/world.js"
+import { migrateInProcess } from "./in-process.js"
 import { engineServers, startSimulatorProcess } from "./simulator-process.js"
 
 /**
@@ -28,25 +25,7 @@ const migration = async (documents: number, faultRate: number, seed: number) => 
   const directory = await Fs.mkdtemp(Path.join(Os.tmpdir(), "paperbridge-bench-faults-"))
   try {
     const servers = engineServers(simulators.servers)
-    const run = () =>
-      migrate({
-        pair: pairOf(servers, "paperless-to-papra"),
-        direction: "paperless-to-papra",
-        file: "original",
-        concurrency: CONCURRENCY,
-        filters: {},
-        mapping: defaultMappingConfig,
-        reportDirectory: Path.join(directory, "reports"),
-        onEvent: () => Effect.void,
-      }).pipe(
-        Effect.provide(
-          Layer.mergeAll(
-            serverLayers(servers, { concurrency: CONCURRENCY }),
-            StateStore.layer({ path: Path.join(directory, "state.db") }),
-          ),
-        ),
-        Effect.runPromise,
-      )
+    const run = () => migrateInProcess(servers, directory, "paperless-to-papra", CONCURRENCY)
     // A run that fails as a whole (a definition's create cut off: not safe to repeat blindly)
     // counts as failing every document; the next run reconciles it from the journal.
     const failedPerRun: Array<number | "run failed"> = []

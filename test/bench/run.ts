@@ -2,19 +2,11 @@ import { spawn, spawnSync } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { defaultMappingConfig } from "@paperbridge/mapping"
-import {
-  type BridgeDirection as Direction,
-  migrate,
-  pairOf,
-  StateStore,
-  serverLayers,
-} from "@paperbridge/sync"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type { BridgeDirection as Direction } from "@paperbridge/sync"
 import { type BareServers, bareCopy } from "./bare-copy.js"
 import { faultsFigure } from "./faults.js"
 import { writeGeneratedExport } from "./generated-export.js"
+import { migrateInProcess } from "./in-process.js"
 import { noChangeFigures } from "./no-change.js"
 import {
   engineServers,
@@ -104,24 +96,7 @@ const engineRun = async (direction: Direction, documents: number, options: Engin
   return withDirectory("paperbridge-bench-", (directory) =>
     timed(simulators, async () => {
       const servers = engineServers(simulators.servers)
-      const summary = await migrate({
-        pair: pairOf(servers, direction),
-        direction,
-        file: "original",
-        concurrency,
-        filters: {},
-        mapping: defaultMappingConfig,
-        reportDirectory: Path.join(directory, "reports"),
-        onEvent: () => Effect.void,
-      }).pipe(
-        Effect.provide(
-          Layer.mergeAll(
-            serverLayers(servers, { concurrency }),
-            StateStore.layer({ path: Path.join(directory, "state.db") }),
-          ),
-        ),
-        Effect.runPromise,
-      )
+      const summary = await migrateInProcess(servers, directory, direction, concurrency)
       return {
         documents: summary.documents.uploaded + summary.documents["linked-existing"],
         failures: summary.documents.failed,
